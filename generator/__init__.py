@@ -1,0 +1,3 @@
+"""budgetsite: validate and publish Chinese government budget disclosures."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,81 @@
+"""`budgetsite check`: load everything, run every rule, apply acknowledgements, report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import figures as figures_mod
+from generator.content import Site, YearEntry, load_site
+from generator.diagnostics import Diagnostic, Severity
+from generator.narrative_figures import load_patterns
+from generator.rules import DisclosureContext, load_all, run_disclosure_rules, site_rules
+from generator.rules.cross_unit import stale_acknowledgements
+
+
+@dataclass
+class Report:
+    site: Site
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    contexts: dict[str, DisclosureContext] = field(default_factory=dict)
+
+    def count(self, severity: Severity, acknowledged: bool = False) -> int:
+        return sum(1 for d in self.diagnostics
+                   if d.severity is severity and (d.acknowledged is not None) == acknowledged)
+
+    @property
+    def errors(self) -> int:
+        return self.count(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return self.count(Severity.WARNING)
+
+    @property
+    def acknowledged(self) -> int:
+        return sum(1 for d in self.diagnostics if d.acknowledged is not None)
+
+    def failed(self, strict: bool = False) -> bool:
+        return self.errors > 0 or (strict and self.warnings > 0)
+
+
+def check_site(content: Path) -> Report:
+    load_all()
+    site = load_site(content)
+    site.patterns, pattern_docs = load_patterns(content)
+    report = Report(site, list(site.diagnostics))
+    by_entry: dict[str, list[Diagnostic]] = {}
+
+    def make_context(entry: YearEntry) -> DisclosureContext:
+        if entry.key not in report.contexts:
+            report.contexts[entry.key] = DisclosureContext(site, entry, entry.disclosure,
+                                                           figures_mod.compute(entry.disclosure))
+        return report.contexts[entry.key]
+
+    for entry in site.years():
+        if entry.disclosure is None:
+            continue
+        by_entry.setdefault(entry.key, []).extend(run_disclosure_rules(make_context(entry)))
+    for spec in site_rules():
+        for diagnostic in spec.check(site, make_context):
+            by_entry.setdefault(f"{diagnostic.unit}/{diagnostic.year}", []).append(diagnostic)
+    for entry in site.years():
+        found = by_entry.get(entry.key, [])
+        matched = _acknowledge(entry, found)
+        report.diagnostics.extend(found)
+        report.diagnostics.extend(stale_acknowledgements(entry, matched))
+    report.diagnostics.sort(key=Diagnostic.sort_key)
+    return report
+
+
+def _acknowledge(entry: YearEntry, diagnostics: list[Diagnostic]) -> set[int]:
+    """Mark diagnostics the author acknowledged; return the indexes of acknowledgements used."""
+    used: set[int] = set()
+    acknowledgements = entry.disclosure.acknowledged if entry.disclosure else []
+    for diagnostic in diagnostics:
+        for i, ack in enumerate(acknowledgements):
+            if ack.rule == diagnostic.code and (not ack.at or ack.at == diagnostic.subject or ack.at in diagnostic.subject):
+                diagnostic.acknowledged = ack.reason
+                used.add(i)
+                break
+    return used

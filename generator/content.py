@@ -1,0 +1,192 @@
+"""Reading `content/`: site settings, profiles, catalogue, units, and each unit's years.
+
+Loading never stops at the first problem: every file is read, and problems become diagnostics.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import schema_errors
+from generator.catalogue import Catalogue, load_catalogue
+from generator.diagnostics import Diagnostic, Location, Severity, relative
+from generator.model import Disclosure, SiteSettings, Unit
+from generator.model.profile import Profile
+from generator.narrative import Narrative, parse_narrative
+from generator.yamlsource import YamlDocument, load_yaml
+
+BUILTIN_PROFILES = Path(__file__).parent / "data" / "profiles"
+UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+YEAR_DIR = re.compile(r"^\d{4}$")
+
+
+@dataclass
+class YearEntry:
+    unit: "UnitEntry"
+    year: int
+    dir: Path
+    budget_doc: YamlDocument
+    budget_display: str
+    narrative_display: str
+    disclosure: Disclosure | None = None
+    narrative: Narrative | None = None
+    profile: Profile | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.unit.id}/{self.year}"
+
+
+@dataclass
+class UnitEntry:
+    id: str
+    dir: Path
+    doc: YamlDocument
+    display: str
+    unit: Unit | None = None
+    years: list[YearEntry] = field(default_factory=list)
+
+
+@dataclass
+class Site:
+    root: Path
+    settings: SiteSettings | None
+    settings_doc: YamlDocument | None
+    profiles: dict[str, Profile]
+    catalogue: Catalogue
+    units: list[UnitEntry]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def display(self, path: Path) -> str:
+        return relative(path, self.root.parent)
+
+    def years(self) -> list[YearEntry]:
+        return [entry for unit in self.units for entry in unit.years]
+
+
+def load_site(root: Path) -> Site:
+    site = Site(root, None, None, {}, Catalogue(), [])
+    if not root.is_dir():
+        site.diagnostics.append(Diagnostic("S009", Severity.ERROR, f"内容目录不存在：{root}", Location(str(root))))
+        return site
+    site.settings_doc, site.settings = _load_model(site, root / "site.yaml", SiteSettings, required=True)
+    site.profiles = _load_profiles(site)
+    site.catalogue = load_catalogue(root / "catalogue")
+    for doc in site.catalogue.documents:
+        site.diagnostics.extend(_yaml_problems(site, doc))
+    units_dir = root / "units"
+    for unit_dir in sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []:
+        unit_entry = _load_unit(site, unit_dir)
+        if unit_entry is not None:
+            site.units.append(unit_entry)
+    return site
+
+
+def _load_model(site: Site, path: Path, model, required: bool):
+    display = site.display(path)
+    if not path.exists():
+        if required:
+            site.diagnostics.append(Diagnostic("S003", Severity.ERROR, f"缺少文件 {path.name}", Location(display)))
+        return None, None
+    doc = load_yaml(path)
+    site.diagnostics.extend(_yaml_problems(site, doc))
+    if doc.data is None and doc.problems:
+        return doc, None
+    instance, problems = schema_errors.validate(doc, model, display)
+    site.diagnostics.extend(problems)
+    return doc, instance
+
+
+def _yaml_problems(site: Site, doc: YamlDocument) -> list[Diagnostic]:
+    display = site.display(doc.path)
+    return [
+        Diagnostic(p.code, Severity.ERROR, p.message, Location(display, p.line, p.column))
+        for p in doc.problems
+    ]
+
+
+def _load_profiles(site: Site) -> dict[str, Profile]:
+    profiles: dict[str, Profile] = {}
+    paths = sorted(BUILTIN_PROFILES.glob("*.yaml")) + sorted((site.root / "profiles").glob("*.yaml"))
+    for path in paths:
+        _, profile = _load_model(site, path, Profile, required=True)
+        if profile is not None:
+            profiles[profile.id] = profile
+    return profiles
+
+
+def _load_unit(site: Site, unit_dir: Path) -> UnitEntry | None:
+    display = site.display(unit_dir / "unit.yaml")
+    if not UNIT_ID.match(unit_dir.name):
+        site.diagnostics.append(
+            Diagnostic("S009", Severity.ERROR, f"单位目录名“{unit_dir.name}”不是合法标识（只允许小写字母、数字和连字符）",
+                       Location(site.display(unit_dir)), expected="如 langfang-renda", found=unit_dir.name)
+        )
+        return None
+    doc, unit = _load_model(site, unit_dir / "unit.yaml", Unit, required=True)
+    entry = UnitEntry(unit_dir.name, unit_dir, doc or YamlDocument(unit_dir / "unit.yaml", None), display, unit)
+    if unit is not None and unit.id not in (None, unit_dir.name):
+        line, col = entry.doc.position(("id",))
+        site.diagnostics.append(
+            Diagnostic("S009", Severity.ERROR, "单位标识与目录名不一致", Location(display, line, col),
+                       expected=unit_dir.name, found=unit.id)
+        )
+    for year_dir in sorted(p for p in unit_dir.iterdir() if p.is_dir()):
+        if not YEAR_DIR.match(year_dir.name):
+            site.diagnostics.append(
+                Diagnostic("S009", Severity.ERROR, f"年度目录名“{year_dir.name}”应为四位年份",
+                           Location(site.display(year_dir)), expected="如 2023", found=year_dir.name)
+            )
+            continue
+        entry.years.append(_load_year(site, entry, year_dir))
+    return entry
+
+
+def _load_year(site: Site, unit: UnitEntry, year_dir: Path) -> YearEntry:
+    budget_path = year_dir / "budget.yaml"
+    narrative_path = year_dir / "narrative.md"
+    doc, disclosure = _load_model(site, budget_path, Disclosure, required=True)
+    entry = YearEntry(
+        unit, int(year_dir.name), year_dir, doc or YamlDocument(budget_path, None),
+        site.display(budget_path), site.display(narrative_path), disclosure,
+    )
+    if disclosure is not None and disclosure.year != entry.year:
+        line, col = entry.budget_doc.position(("year",))
+        site.diagnostics.append(
+            Diagnostic("S009", Severity.ERROR, "budget.yaml 中的年度与目录名不一致",
+                       Location(entry.budget_display, line, col), expected=str(entry.year), found=str(disclosure.year))
+        )
+    if narrative_path.exists():
+        try:
+            entry.narrative = parse_narrative(narrative_path, narrative_path.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError:
+            site.diagnostics.append(Diagnostic("S001", Severity.ERROR, "narrative.md 不是 UTF-8 编码",
+                                               Location(entry.narrative_display)))
+    else:
+        site.diagnostics.append(Diagnostic("S003", Severity.ERROR, "缺少文件 narrative.md",
+                                           Location(entry.narrative_display)))
+    entry.profile = _profile_for(site, entry)
+    return entry
+
+
+def _profile_for(site: Site, entry: YearEntry) -> Profile | None:
+    wanted = ""
+    field_path: tuple = ()
+    if entry.disclosure and entry.disclosure.profile:
+        wanted, field_path = entry.disclosure.profile, ("profile",)
+    elif entry.unit.unit and entry.unit.unit.profile:
+        wanted = entry.unit.unit.profile
+    elif site.settings:
+        wanted = site.settings.default_profile
+    if wanted in site.profiles:
+        return site.profiles[wanted]
+    if entry.disclosure is None:
+        return None
+    line, col = entry.budget_doc.position(field_path) if field_path else (0, 0)
+    site.diagnostics.append(
+        Diagnostic("S012", Severity.ERROR, f"未知的公开模板“{wanted}”", Location(entry.budget_display, line, col),
+                   expected="、".join(sorted(site.profiles)), found=wanted or "（未指定）")
+    )
+    return None

@@ -1,0 +1,99 @@
+"""Diagnostics: what a rule reports, where, and how it is printed."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    location: Location
+    expected: str | None = None
+    found: str | None = None
+    difference: str | None = None
+    acknowledged: str | None = None  # the author's reason, when the deviation is acknowledged
+    unit: str | None = None
+    year: int | None = None
+    subject: str = ""  # what an acknowledgement's `at` matches: a data path or a text excerpt
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def counts_as_error(self) -> bool:
+        return self.severity is Severity.ERROR and self.acknowledged is None
+
+    def sort_key(self):
+        return (self.location.file, self.location.line, self.location.column, self.code, self.message)
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.location.file,
+            "line": self.location.line,
+            "column": self.location.column,
+            "expected": self.expected,
+            "found": self.found,
+            "difference": self.difference,
+            "acknowledged": self.acknowledged,
+            "unit": self.unit,
+            "year": self.year,
+            "subject": self.subject,
+        }
+
+    def to_text(self) -> str:
+        status = "已确认偏差" if self.acknowledged is not None else self.severity.label
+        head = f"{self.location}: {self.code} [{status}] {self.message}"
+        details = []
+        if self.expected is not None:
+            details.append(f"应为 {self.expected}")
+        if self.found is not None:
+            details.append(f"实为 {self.found}")
+        if self.difference is not None:
+            details.append(f"差额 {self.difference}")
+        if details:
+            head += "（" + "，".join(details) + "）"
+        if self.acknowledged is not None:
+            head += f"\n    确认理由：{self.acknowledged}"
+        return head
+
+
+def money_difference(expected: Decimal, found: Decimal) -> str:
+    diff = found - expected
+    sign = "+" if diff > 0 else ""
+    return f"{sign}{diff}"
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

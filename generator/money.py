@@ -1,0 +1,78 @@
+"""Money amounts: always Decimal, in 万元, exact to 0.01 when compared."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Iterable
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+
+def parse_money(value: object) -> Decimal:
+    """Accept YAML numbers (already Decimal or int); refuse text and floats."""
+    if isinstance(value, bool):
+        raise ValueError("金额应为数字，不应为是/否")
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("金额应为有限数字")
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):  # only reachable from Python callers, never from YAML
+        raise ValueError("金额不得为二进制浮点数，请使用 Decimal")
+    if isinstance(value, str):
+        hint = value.replace(",", "").replace("，", "").strip()
+        try:
+            Decimal(hint)
+            suggestion = f"，请直接写 {hint}（不加引号、不加千分位逗号）"
+        except InvalidOperation:
+            suggestion = ""
+        raise ValueError(f"金额应为数字，实际写成了文本 \"{value}\"{suggestion}")
+    raise ValueError(f"金额应为数字，实际为 {type(value).__name__}")
+
+
+def quantize(amount: Decimal) -> Decimal:
+    """Round half-up to 0.01, the precision every comparison uses."""
+    from decimal import ROUND_HALF_UP
+
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def same(a: Decimal, b: Decimal) -> bool:
+    return quantize(a) == quantize(b)
+
+
+def total(values: Iterable[Decimal | None]) -> Decimal:
+    return sum((v for v in values if v is not None), ZERO)
+
+
+def decimals_of(amount: Decimal) -> int:
+    exponent = amount.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def fmt(amount: Decimal | None, blank_zero: bool = False) -> str:
+    """Format as published: two decimals, no thousands separator; more digits kept if typed."""
+    if amount is None:
+        return ""
+    if blank_zero and amount == 0:
+        return ""
+    places = max(2, decimals_of(amount))
+    return f"{amount:.{places}f}"
+
+
+def fmt_plain(amount: Decimal) -> str:
+    """Shortest text for an amount in a sentence: 1043.55, 48, 0.3."""
+    text = format(amount.normalize(), "f")
+    return text
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(parse_money),
+    PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "number", "description": "金额（万元），最多两位小数"}),
+]

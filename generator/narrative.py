@@ -1,0 +1,96 @@
+"""narrative.md: the disclosure's text, split into the template's sections.
+
+The file is a preamble followed by level-2 headings (`## 一、单位职责及机构设置情况`). Each heading is
+matched to a section of the template by its title; the Chinese ordinal is optional and is
+renumbered from the template on output.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.model.profile import Profile
+
+ORDINAL = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*")
+HEADING = re.compile(r"^##(?!#)\s*(?P<title>.+?)\s*#*\s*$")
+PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[^{}]+?)\s*\}\}")
+TABLE_MARKER = re.compile(r"^\s*\{\{\s*table:(?P<table>[a-z_]+)\s*\}\}\s*$")
+
+
+@dataclass
+class Section:
+    heading: str  # as written, ordinal removed
+    body: str  # markdown
+    line: int  # 1-based line of the heading
+    body_line: int  # 1-based line where the body starts
+    spec_id: str | None = None
+
+
+@dataclass
+class Narrative:
+    path: Path
+    text: str
+    preamble: str
+    preamble_line: int
+    sections: list[Section] = field(default_factory=list)
+
+    def section(self, spec_id: str) -> Section | None:
+        return next((s for s in self.sections if s.spec_id == spec_id), None)
+
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+def parse_narrative(path: Path, text: str) -> Narrative:
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if HEADING.match(line)]
+    first = starts[0] if starts else len(lines)
+    narrative = Narrative(path, text, "\n".join(lines[:first]).strip("\n"), 1)
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        title = HEADING.match(lines[start]).group("title")
+        narrative.sections.append(
+            Section(ORDINAL.sub("", title).strip(), "\n".join(lines[start + 1 : end]).strip("\n"), start + 1, start + 2)
+        )
+    return narrative
+
+
+def section_titles(profile: Profile, spec) -> list[str]:
+    names = [spec.title, *spec.aliases]
+    return [name.replace("{kind}", profile.kind) for name in names]
+
+
+def match_sections(narrative: Narrative, profile: Profile) -> list[Section]:
+    """Attach each written section to its template section; return the ones that match none."""
+    unmatched = []
+    for section in narrative.sections:
+        for spec in profile.sections:
+            if section.heading in section_titles(profile, spec):
+                section.spec_id = spec.id
+                break
+        else:
+            unmatched.append(section)
+    return unmatched
+
+
+def line_of(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    before = text[:offset]
+    line = before.count("\n") + 1
+    column = offset - (before.rfind("\n") + 1) + 1
+    return line, column
+
+
+def substitute(text: str, resolve) -> str:
+    """Replace `{{ figure.name }}` placeholders by the value `resolve(name)` gives (table markers stay)."""
+
+    def replace(match: re.Match) -> str:
+        name = match.group("name").strip()
+        if name.startswith("table:"):
+            return match.group(0)
+        value = resolve(name)
+        return match.group(0) if value is None else value
+
+    return PLACEHOLDER.sub(replace, text)

@@ -1,0 +1,114 @@
+"""Finding the figures a narrative states, with the patterns of data/narrative_patterns.yaml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import TypeAdapter
+
+from generator.model.base import Strict, Text, described
+from generator.narrative import Narrative, line_of
+from generator.yamlsource import load_yaml
+
+BUILTIN = Path(__file__).parent / "data" / "narrative_patterns.yaml"
+AMOUNT = r"\d+(?:\.\d+)?"
+SUBSTITUTIONS = {
+    "{amount}": rf"(?P<amount>{AMOUNT})",
+    "{change}": rf"(?P<change>{AMOUNT})",
+    "{dir}": r"(?P<dir>增加|减少|持平)",
+    "{year}": r"\d{4}",
+}
+ANY_AMOUNT = re.compile(rf"{AMOUNT}万元")
+
+
+class StatementPattern(Strict):
+    figure: Text = described("对应的数据项名称，如 expenditure.basic")
+    kind: str = described("value（默认）、item（项目明细）、change_item（项目增减明细）", default="value")
+    sections: list[Text] = described("在哪些章节中查找")
+    pattern: Text = described("正则表达式，可用 {amount} {change} {dir} {year}")
+
+    def compiled(self) -> re.Pattern:
+        text = self.pattern
+        for key, regex in SUBSTITUTIONS.items():
+            text = text.replace(key, regex)
+        return re.compile(text)
+
+
+@dataclass
+class Statement:
+    figure: str  # for changes: "change.<figure>"
+    amount: Decimal
+    kind: str  # value | change | item | change_item
+    section: str
+    line: int
+    column: int
+    excerpt: str
+    name: str = ""
+
+
+def load_patterns(content_root: Path | None) -> tuple[list[StatementPattern], list]:
+    """Site patterns first (they may be more specific), then the built-in ones."""
+    adapter = TypeAdapter(list[StatementPattern])
+    paths = [BUILTIN]
+    if content_root is not None and (content_root / "narrative_patterns.yaml").exists():
+        paths.insert(0, content_root / "narrative_patterns.yaml")
+    patterns, documents = [], []
+    for path in paths:
+        doc = load_yaml(path)
+        documents.append(doc)
+        if doc.data:
+            patterns.extend(adapter.validate_python(doc.data))
+    return patterns, documents
+
+
+def extract(narrative: Narrative, patterns: list[StatementPattern], text_of) -> tuple[list[Statement], list[Statement]]:
+    """Statements found, and amounts in 万元 that no pattern recognised (for N009)."""
+    found, unrecognised = [], []
+    compiled = [(p, p.compiled()) for p in patterns]
+    for section in narrative.sections:
+        if section.spec_id is None:
+            continue
+        body = text_of(section)
+        taken: list[tuple[int, int]] = []
+        relevant = [(p, rx) for p, rx in compiled if section.spec_id in p.sections]
+        for spec, regex in relevant:
+            for match in regex.finditer(body):
+                if any(match.start() < end and start < match.end() for start, end in taken):
+                    continue
+                taken.append(match.span())
+                found.extend(_statements(spec, match, section, body))
+        if relevant:
+            for match in ANY_AMOUNT.finditer(body):
+                if not any(start <= match.start() < end for start, end in taken):
+                    unrecognised.append(_statement("", Decimal(0), "unknown", section, body, match.start(), match.group()))
+    return found, unrecognised
+
+
+def _statements(spec: StatementPattern, match: re.Match, section, body: str) -> list[Statement]:
+    groups = match.groupdict()
+    out = []
+    name = (groups.get("name") or "").strip()
+    if groups.get("amount") is not None:
+        kind = "item" if spec.kind == "item" else "value"
+        figure = spec.figure.removeprefix("change.")
+        out.append(_statement(figure, Decimal(groups["amount"]), kind, section, body, match.start("amount"),
+                              match.group(), name))
+    direction = groups.get("dir")
+    if direction is not None:
+        amount = Decimal(groups["change"]) if groups.get("change") is not None else Decimal(0)
+        if direction == "减少":
+            amount = -amount
+        kind = "change_item" if spec.kind == "change_item" else "change"
+        figure = "change." + spec.figure.removeprefix("change.")
+        offset = match.start("change") if groups.get("change") is not None else match.start("dir")
+        out.append(_statement(figure, amount, kind, section, body, offset, match.group(), name))
+    return out
+
+
+def _statement(figure, amount, kind, section, body, offset, excerpt, name="") -> Statement:
+    line, column = line_of(body, offset)
+    return Statement(figure, amount, kind, section.spec_id or "", section.body_line + line - 1, column,
+                     excerpt, name)

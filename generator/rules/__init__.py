@@ -1,0 +1,156 @@
+"""The rule engine: rules are data (code, title, severity, rationale, message) plus a check.
+
+A check yields diagnostics and never raises or stops; every rule runs on every disclosure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Iterable, Iterator
+
+from generator.diagnostics import Diagnostic, Location, Severity, money_difference
+from generator.figures import Figures
+from generator.money import fmt_plain
+
+REGISTRY: dict[str, "Rule"] = {}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+    severity: Severity
+    rationale: str
+    message: str  # a str.format template over the keyword arguments given by the check
+    fix: str
+    scope: str  # "load" (reported while reading files), "disclosure" or "site"
+    check: Callable | None = None
+    example: str = ""  # a failing example, for the docs
+
+    @property
+    def family(self) -> str:
+        return FAMILIES.get(self.code[0], "其他")
+
+
+FAMILIES = {
+    "S": "文件与格式",
+    "C": "科目目录",
+    "H": "科目层级",
+    "B": "收支平衡",
+    "X": "表间关系",
+    "T": "“三公”经费",
+    "P": "政府采购",
+    "A": "国有资产",
+    "F": "绩效信息",
+    "N": "正文与数据一致",
+    "Y": "跨年度",
+    "D": "偏差确认",
+}
+
+
+def rule(code: str, title: str, severity: Severity, rationale: str, message: str, fix: str,
+         scope: str = "disclosure", example: str = ""):
+    """Register a check function under a stable code."""
+
+    def register(check: Callable | None) -> Callable | None:
+        if code in REGISTRY:
+            raise RuntimeError(f"rule code {code} registered twice")
+        REGISTRY[code] = Rule(code, title, severity, rationale, message, fix, scope, check, example)
+        return check
+
+    return register
+
+
+def declare(code: str, title: str, severity: Severity, rationale: str, message: str, fix: str,
+            example: str = "") -> None:
+    """A rule that the loader reports (syntax, schema): documented here, checked while reading."""
+    rule(code, title, severity, rationale, message, fix, scope="load", example=example)(None)
+
+
+@dataclass
+class DisclosureContext:
+    """What a disclosure rule may look at, and helpers to point at the offending value."""
+
+    site: object
+    entry: object
+    disclosure: object
+    figures: Figures
+    produced: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def profile(self):
+        return self.entry.profile
+
+    @property
+    def catalogue(self):
+        return self.site.catalogue
+
+    def at(self, *path) -> Location:
+        line, column = self.entry.budget_doc.position(tuple(path))
+        return Location(self.entry.budget_display, line, column)
+
+    def in_narrative(self, line: int, column: int = 1) -> Location:
+        return Location(self.entry.narrative_display, line, column)
+
+    def report(self, code: str, location: Location, *, expected=None, found=None, subject: str = "",
+               **values) -> Diagnostic:
+        spec = REGISTRY[code]
+        difference = None
+        if isinstance(expected, Decimal) and isinstance(found, Decimal):
+            difference = money_difference(expected, found)
+        return Diagnostic(
+            code=code,
+            severity=spec.severity,
+            message=spec.message.format(**values),
+            location=location,
+            expected=_show(expected),
+            found=_show(found),
+            difference=difference,
+            unit=self.entry.unit.id,
+            year=self.entry.year,
+            subject=subject,
+        )
+
+
+def _show(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return fmt_plain(value)
+    return str(value)
+
+
+def disclosure_rules() -> Iterator[Rule]:
+    return (r for r in REGISTRY.values() if r.scope == "disclosure")
+
+
+def site_rules() -> Iterator[Rule]:
+    return (r for r in REGISTRY.values() if r.scope == "site")
+
+
+def run_disclosure_rules(ctx: DisclosureContext) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for spec in disclosure_rules():
+        found.extend(spec.check(ctx) or ())
+    return found
+
+
+def load_all() -> dict[str, Rule]:
+    """Import every rule module so that the registry is complete."""
+    from generator.rules import (  # noqa: F401
+        assets,
+        balance,
+        catalogue_rules,
+        cross_unit,
+        loading,
+        narrative_rules,
+        performance_rules,
+        procurement,
+        three_public,
+    )
+
+    return REGISTRY
+
+
+Checks = Iterable[Diagnostic]

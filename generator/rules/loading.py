@@ -1,0 +1,117 @@
+"""File and format rules (S): most are reported while reading; S006–S008 are checked on the data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from generator.diagnostics import Severity
+from generator.money import decimals_of
+from generator.rules import declare, rule
+
+E, W = Severity.ERROR, Severity.WARNING
+
+declare("S001", "YAML 语法错误或文件无法读取", E,
+        "文件读不出来，其中的任何数字都无法核对和发布。",
+        "YAML 语法错误：{detail}", "按提示的行列修正缩进、冒号、引号；不要用 Tab 缩进。",
+        example="functional:\n  - code: \"2010101\"\n   basic: 576.77   # 缩进不一致")
+declare("S002", "未知的键", E,
+        "拼错的键会被悄悄忽略，数据就丢了；因此任何未定义的键都是错误。",
+        "未知的键“{key}”", "改成提示中最接近的合法键名，或删除该键。",
+        example="totals:\n  income:\n    totl: 1043.55   # 应为 total")
+declare("S003", "缺少必填项或必需文件", E,
+        "缺少必需的信息，表格和正文无法生成。", "缺少必填项“{field}”", "补上该项。",
+        example="# unit.yaml 中缺少 name")
+declare("S004", "值的类型不对", E,
+        "类型错误的值无法参与计算。", "“{field}”的值不符合要求", "按提示改成正确的类型。",
+        example="year: 二〇二三")
+declare("S005", "金额写成了文本", E,
+        "带引号或千分位逗号的金额是文本，不是数字；文本无法精确求和。",
+        "金额应为数字，实际写成了文本", "去掉引号和逗号，直接写数字，如 1043.55。",
+        example="basic: \"1,043.55\"")
+declare("S009", "单位或年度的目录、标识不合法", E,
+        "单位标识会成为网址和文件名的一部分，必须安全、稳定，且不能指向 content/ 之外。",
+        "目录或标识不合法", "目录名只用小写字母、数字和连字符；年度目录为四位年份；unit.yaml 的 id 与目录名一致。",
+        example="content/units/../../etc/")
+declare("S010", "文件过大或别名展开过多", E,
+        "防止恶意或失误的超大文件、YAML 别名炸弹拖垮构建。", "文件过大或别名展开过多",
+        "拆分文件，不要用 YAML 别名大量复制内容。")
+declare("S011", "YAML 中的键重复", E,
+        "重复的键只有最后一个生效，前面的数字会被悄悄丢弃。", "键重复", "删除或合并重复的键。",
+        example="totals:\n  income:\n    total: 1\n    total: 2")
+declare("S012", "未知的公开模板", E,
+        "模板决定章节与表格；找不到模板就无法核对和生成。", "未知的公开模板", "使用已定义的模板标识，或在 content/profiles/ 中新增模板。",
+        example="profile: hebei-2099")
+
+
+def _amounts(value, path=()):
+    """Every Decimal in the raw data with its path (quantities included: they are checked too)."""
+    if isinstance(value, Decimal):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _amounts(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _amounts(item, path + (i,))
+
+
+def _raw_amounts(ctx):
+    data = ctx.entry.budget_doc.data or {}
+    for path, amount in _amounts(data):
+        if "schedule" in path:  # percentages of a spending plan, not money
+            continue
+        yield path, amount
+
+
+def dotted(path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+@rule("S006", "金额超过两位小数", E,
+      "公开金额以万元为单位、保留两位小数；多出的位数通常是从其他单位换算时带入的，核对时会产生误差。",
+      "金额 {amount} 有 {places} 位小数，应最多两位", "四舍五入到两位小数；若公开文本确实如此，记录为已确认偏差。",
+      example="fixed_assets:\n  total: 420.74804")
+def more_than_two_decimals(ctx):
+    for path, amount in _raw_amounts(ctx):
+        if path and path[-1] == "quantity":
+            continue
+        places = decimals_of(amount)
+        if places > 2:
+            yield ctx.report("S006", ctx.at(*path), expected="两位小数", found=amount, subject=dotted(path),
+                             amount=amount, places=places)
+
+
+@rule("S007", "出现负数", E,
+      "预算数、资产数、数量都不可能为负；负数多是把“减少”录成了负号。",
+      "“{path}”为负数 {amount}", "改为正数；增减变化写在正文中，不录入负数。",
+      example="basic: -12.00")
+def negative_amount(ctx):
+    for path, amount in _raw_amounts(ctx):
+        if amount < 0:
+            yield ctx.report("S007", ctx.at(*path), expected="≥ 0", found=amount, subject=dotted(path),
+                             path=dotted(path), amount=amount)
+
+
+@rule("S008", "科目重复", E,
+      "同一科目（同一资金来源）录入两次会使合计翻倍。",
+      "科目 {code} 重复录入（{what}）", "合并为一行。",
+      example="functional:\n  - {code: \"2010101\", basic: 1}\n  - {code: \"2010101\", basic: 2}")
+def duplicate_codes(ctx):
+    d = ctx.disclosure
+    seen = Counter()
+    for i, line in enumerate(d.functional):
+        key = (line.code, line.source, line.carried_over)
+        seen[key] += 1
+        if seen[key] == 2:
+            yield ctx.report("S008", ctx.at("functional", i, "code"), found=line.code, subject=f"functional[{i}]",
+                             code=line.code, what=f"功能分类，资金来源 {line.source}")
+    seen_econ = Counter()
+    for i, line in enumerate(d.economic):
+        seen_econ[line.code] += 1
+        if seen_econ[line.code] == 2:
+            yield ctx.report("S008", ctx.at("economic", i, "code"), found=line.code, subject=f"economic[{i}]",
+                             code=line.code, what="经济分类")

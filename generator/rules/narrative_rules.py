@@ -1,0 +1,255 @@
+"""Narrative rules (N): the text must state what the tables say, and stay safe to publish."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from generator.diagnostics import Severity
+from generator.figures import label
+from generator.money import fmt_plain, same, total
+from generator.narrative import PLACEHOLDER, TABLE_MARKER, match_sections, section_titles, substitute
+from generator.narrative_figures import extract
+from generator.rules import rule
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+RAW_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+LINK_TARGET = re.compile(r"!?\[[^\]]*\]\(\s*<?(?P<target>[^)\s>]+)")
+CHANGE_PARTS = {
+    "change.expenditure.total": ["change.expenditure.basic", "change.expenditure.project"],
+    "change.expenditure.basic": ["change.expenditure.personnel", "change.expenditure.public"],
+    "change.three_public.subtotal": ["change.three_public.outbound", "change.three_public.vehicle",
+                                     "change.three_public.reception"],
+}
+
+
+def _statements(ctx):
+    """Cached per disclosure: statements and unrecognised amounts of the narrative."""
+    cache = ctx.__dict__.setdefault("_narrative_cache", {})
+    if "statements" not in cache:
+        narrative = ctx.entry.narrative
+        if narrative is None or ctx.profile is None:
+            cache["statements"] = ([], [])
+        else:
+            match_sections(narrative, ctx.profile)
+            cache["statements"] = extract(narrative, ctx.site.patterns,
+                                          lambda s: substitute(s.body, lambda n: _placeholder_value(ctx, n)))
+    return cache["statements"]
+
+
+def _placeholder_value(ctx, name: str) -> str | None:
+    value = ctx.figures.value(name)
+    if value is None:
+        return None
+    return fmt_plain(abs(value) if name.startswith("change.") else value)
+
+
+def _report_statement(ctx, code, st, expected, found, **values):
+    return ctx.report(code, ctx.in_narrative(st.line, st.column), expected=expected, found=found,
+                      subject=st.excerpt, excerpt=st.excerpt, **values)
+
+
+@rule("N001", "正文所述金额与数据不符", E,
+      "正文中的收入、支出、基本支出、人员经费、公用经费、项目支出、“三公”经费、机关运行经费、政府采购、固定资产等金额，必须与表格一致。",
+      "正文“{excerpt}”中的{figure}与数据不符", "改正正文或数据；可用占位符 {{{{ expenditure.basic }}}} 直接引用数据。",
+      example="2023年预算收入1043.56万元（数据为 1043.55）")
+def stated_values(ctx):
+    statements, _ = _statements(ctx)
+    for st in statements:
+        if st.kind != "value":
+            continue
+        data = ctx.figures.value(st.figure)
+        if data is not None and not same(data, st.amount):
+            yield _report_statement(ctx, "N001", st, data, st.amount, figure=label(st.figure))
+
+
+@rule("N002", "正文所述增减额与上年数据不符", E,
+      "“比上年增减”应等于本年数减上年数（上年数见 previous_year 或上年度的公开数据）。",
+      "正文“{excerpt}”所述{figure}与本年数减上年数不符", "核对正文的增减额或上年数。",
+      example="较2022年预算增加195.82万元（本年减上年为 195.00）")
+def stated_changes(ctx):
+    statements, _ = _statements(ctx)
+    for st in statements:
+        if st.kind != "change":
+            continue
+        data = ctx.figures.value(st.figure)
+        if data is not None and not same(data, st.amount):
+            yield _report_statement(ctx, "N002", st, data, st.amount, figure=label(st.figure))
+
+
+@rule("N003", "增减额与其分项之和不符", E,
+      "正文把一个增减额拆成几部分说明时，各部分之和应等于总增减额。",
+      "正文所述{figure}与其分项增减之和不符", "核对各分项的增减额。",
+      example="增加195.82万元，其中基本支出增加178.77万元，项目支出增加17.00万元")
+def change_parts(ctx):
+    statements, _ = _statements(ctx)
+    changes = {}
+    for st in statements:
+        if st.kind == "change":
+            changes.setdefault(st.figure, st)
+    items = [st for st in statements if st.kind == "change_item"]
+    groups = {whole: [changes[p] for p in parts if p in changes] for whole, parts in CHANGE_PARTS.items()}
+    groups["change.expenditure.project"] = items
+    for whole, parts in groups.items():
+        stated = changes.get(whole)
+        expected_parts = CHANGE_PARTS.get(whole)
+        complete = bool(parts) and (expected_parts is None or len(parts) == len(expected_parts))
+        if stated is None or not complete:
+            continue
+        summed = total(p.amount for p in parts)
+        if not same(summed, stated.amount):
+            yield _report_statement(ctx, "N003", stated, summed, stated.amount, figure=label(whole))
+
+
+@rule("N004", "正文列举的项目金额之和与项目支出不符", E,
+      "支出说明中逐项列举的项目支出，合计应等于项目支出总额。",
+      "正文列举的各项目支出之和与项目支出不符", "补全或改正列举的项目金额。",
+      example="项目支出228.05万元，主要为（一）会议费项目支出60.00万元……（合计不等于 228.05）")
+def listed_projects(ctx):
+    statements, _ = _statements(ctx)
+    items = [st for st in statements if st.kind == "item"]
+    project = ctx.figures.value("expenditure.project")
+    if items and project is not None:
+        summed = total(st.amount for st in items)
+        if not same(summed, project):
+            yield _report_statement(ctx, "N004", items[0], project, summed)
+
+
+@rule("N010", "正文所述项目金额与绩效项目金额不符", E,
+      "正文列举的项目金额应与该项目绩效目标表（performance.projects）中的金额一致。",
+      "正文“{excerpt}”中项目“{project}”的金额与项目数据不符", "核对项目金额。",
+      example="（一）会议费项目支出60.00万元（项目数据为 50）")
+def listed_project_amounts(ctx):
+    statements, _ = _statements(ctx)
+    amounts = {p.name: p.amount for p in ctx.disclosure.performance.projects if p.amount is not None}
+    for st in statements:
+        if st.kind == "item" and st.name in amounts and not same(amounts[st.name], st.amount):
+            yield _report_statement(ctx, "N010", st, amounts[st.name], st.amount, project=st.name)
+
+
+@rule("N009", "正文中有未能识别的金额", I,
+      "核对程序只能核对它认得的说法；未识别的金额不会被核对。可改用占位符，或在 content/narrative_patterns.yaml 中补充说法。",
+      "正文“{excerpt}”中的金额未能与任何数据项对应，未核对", "改用占位符引用数据，或补充识别规则。",
+      example="安排经费12.5万元用于……")
+def unrecognised_amounts(ctx):
+    _, unknown = _statements(ctx)
+    for st in unknown:
+        yield ctx.report("N009", ctx.in_narrative(st.line, st.column), subject=st.excerpt, excerpt=st.excerpt)
+
+
+def _lines(ctx):
+    narrative = ctx.entry.narrative
+    return [] if narrative is None else narrative.text.splitlines()
+
+
+@rule("N005", "占位符引用了不存在的数据项", E,
+      "占位符 {{{{ 名称 }}}} 会被替换为数据；名称写错则无法替换。", "占位符“{name}”不存在",
+      "使用 `budgetsite figures` 列出的名称。", example="{{ expenditure.basik }}")
+def unknown_placeholder(ctx):
+    for number, line in enumerate(_lines(ctx), start=1):
+        for match in PLACEHOLDER.finditer(line):
+            name = match.group("name").strip()
+            if name.startswith("table:"):
+                continue
+            if ctx.figures.value(name) is None:
+                yield ctx.report("N005", ctx.in_narrative(number, match.start() + 1), found=name, subject=name, name=name)
+
+
+@rule("N006", "章节标题与模板不符", E,
+      "章节由模板规定；标题写错的章节无法归位，其中的数字也无法核对。", "章节“{heading}”不是模板“{profile}”中的章节",
+      "改用模板中的章节标题。", example="## 二、部门预算安排总体情况")
+def unknown_sections(ctx):
+    narrative, profile = ctx.entry.narrative, ctx.profile
+    if narrative is None or profile is None:
+        return
+    for section in match_sections(narrative, profile):
+        expected = "、".join(section_titles(profile, s)[0] for s in profile.sections)
+        yield ctx.report("N006", ctx.in_narrative(section.line), expected=expected, found=section.heading,
+                         subject=section.heading, heading=section.heading, profile=profile.id)
+
+
+@rule("N007", "缺少模板要求的章节", E,
+      "公开操作规程要求每个章节都公开，无内容的也应写明“无”。", "缺少章节“{title}”", "补写该章节。",
+      example="# narrative.md 中没有 ## 九、其他需要说明的事项")
+def missing_sections(ctx):
+    narrative, profile = ctx.entry.narrative, ctx.profile
+    if narrative is None or profile is None:
+        return
+    match_sections(narrative, profile)
+    for spec in profile.sections:
+        if spec.required and narrative.section(spec.id) is None:
+            title = section_titles(profile, spec)[0]
+            yield ctx.report("N007", ctx.in_narrative(1), expected=title, subject=spec.id, title=title)
+
+
+@rule("N008", "表格占位符不可用", E,
+      "表格占位符 {{{{table:…}}}} 只能放置本章节在模板中包含的表格，且每张表只放一次。",
+      "表格占位符“{table}”{problem}", "改正表格标识或移到正确的章节。", example="{{table:procurment}}")
+def table_markers(ctx):
+    narrative, profile = ctx.entry.narrative, ctx.profile
+    if narrative is None or profile is None:
+        return
+    match_sections(narrative, profile)
+    specs = {s.id: s for s in profile.sections}
+    placed = set()
+    for section in narrative.sections:
+        allowed = specs[section.spec_id].tables if section.spec_id in specs else []
+        for offset, line in enumerate(section.body.splitlines()):
+            marker = TABLE_MARKER.match(line)
+            if not marker:
+                continue
+            table = marker.group("table")
+            problem = ""
+            if table not in allowed:
+                problem = "不属于本章节（本章节可放：" + ("、".join(allowed) or "无") + "）"
+            elif table in placed:
+                problem = "重复放置"
+            placed.add(table)
+            if problem:
+                yield ctx.report("N008", ctx.in_narrative(section.body_line + offset), found=table, subject=table,
+                                 table=table, problem=problem)
+
+
+@rule("N011", "正文含有 HTML 标签", W,
+      "为安全起见，正文中的 HTML 不会被执行或显示为格式，只会原样显示为文字。", "正文含有 HTML 标签“{tag}”，将按文字显示",
+      "改用 Markdown 语法。", example="<script>alert(1)</script>")
+def raw_html(ctx):
+    for number, line in enumerate(_lines(ctx), start=1):
+        for match in RAW_HTML.finditer(line):
+            yield ctx.report("N011", ctx.in_narrative(number, match.start() + 1), found=match.group(),
+                             subject=match.group(), tag=match.group()[:40])
+
+
+@rule("N012", "正文引用了站外或项目外的文件", E,
+      "网站与 PDF 必须自包含、离线可用；图片等资源只能引用本单位目录中的文件，不能引用其他网站或项目外的路径。",
+      "正文引用了“{target}”，{problem}", "把文件放到本年度目录中并用相对路径引用；外部网页链接请写成普通链接。",
+      example="![](file:///etc/passwd)")
+def outside_references(ctx):
+    base = ctx.entry.dir.resolve()
+    project = ctx.site.root.resolve().parent
+    for number, line in enumerate(_lines(ctx), start=1):
+        for match in LINK_TARGET.finditer(line):
+            target = match.group("target")
+            is_image = match.group(0).startswith("!")
+            problem = _reference_problem(target, is_image, base, project)
+            if problem:
+                yield ctx.report("N012", ctx.in_narrative(number, match.start() + 1), found=target, subject=target,
+                                 target=target, problem=problem)
+
+
+def _reference_problem(target: str, is_image: bool, base, project) -> str:
+    lowered = target.lower()
+    if lowered.startswith(("javascript:", "vbscript:", "data:text")):
+        return "不允许脚本链接"
+    if lowered.startswith("file:"):
+        return "不允许引用本机文件"
+    if re.match(r"^[a-z][a-z0-9+.-]*:", lowered) or lowered.startswith("//"):
+        return "图片不能引用其他网站" if is_image else ""
+    if not is_image:
+        return ""
+    resolved = (base / target).resolve() if not target.startswith("/") else None
+    if resolved is None or not resolved.is_relative_to(project):
+        return "超出项目目录"
+    if not resolved.exists():
+        return "文件不存在"
+    return ""

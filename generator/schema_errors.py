@@ -1,0 +1,163 @@
+"""Turn pydantic validation errors into located, Chinese diagnostics (codes S002–S007)."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from generator.diagnostics import Diagnostic, Location, Severity
+from generator.yamlsource import YamlDocument
+
+_TYPE_NAMES = {
+    "int_parsing": "整数",
+    "int_type": "整数",
+    "string_type": "文本",
+    "bool_parsing": "是/否（true/false）",
+    "bool_type": "是/否（true/false）",
+    "list_type": "列表（每项以“- ”开头）",
+    "dict_type": "映射（“键: 值”）",
+    "model_type": "映射（“键: 值”）",
+    "model_attributes_type": "映射（“键: 值”）",
+    "decimal_parsing": "数字",
+    "decimal_type": "数字",
+    "float_parsing": "数字",
+}
+
+
+def validate(doc: YamlDocument, model: type[BaseModel], display: str) -> tuple[Any, list[Diagnostic]]:
+    """Validate a loaded document; return the model instance (or None) and every problem found."""
+    data = doc.data if doc.data is not None else {}
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, [_diagnostic(error, doc, model, display) for error in exc.errors()]
+
+
+def _diagnostic(error: dict, doc: YamlDocument, model: type[BaseModel], display: str) -> Diagnostic:
+    loc = _clean_loc(error["loc"])
+    line, col = doc.position(loc)
+    kind = error["type"]
+    where = _dotted(loc)
+    if kind == "extra_forbidden":
+        key = loc[-1] if loc else ""
+        allowed = _fields_at(model, loc[:-1])
+        guess = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
+        hint = f"，是否想写“{guess[0]}”？" if guess else ""
+        return Diagnostic(
+            "S002", Severity.ERROR, f"未知的键“{key}”{hint}", Location(display, line, col),
+            expected="、".join(allowed) if allowed else None, found=str(key), extra={"path": where},
+        )
+    if kind == "missing":
+        parent_line, parent_col = doc.position(loc[:-1])
+        return Diagnostic(
+            "S003", Severity.ERROR, f"缺少必填项“{where}”", Location(display, parent_line, parent_col),
+            expected=str(loc[-1]), found="（未填写）", extra={"path": where},
+        )
+    if kind == "value_error":
+        message = str(error.get("ctx", {}).get("error", error["msg"]))
+        code = "S005" if "文本" in message else "S004"
+        return Diagnostic(code, Severity.ERROR, f"“{where}”：{message}", Location(display, line, col),
+                          found=_show(error.get("input")), extra={"path": where})
+    return Diagnostic(
+        "S004", Severity.ERROR, f"“{where}”的值不符合要求：{_explain(error)}", Location(display, line, col),
+        expected=_expected(error), found=_show(error.get("input")), extra={"path": where},
+    )
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    """Drop pydantic's union-branch labels so the path matches the YAML."""
+    cleaned = []
+    for part in loc:
+        if isinstance(part, str) and ("[" in part or part in ("function-before", "function-after")):
+            continue
+        if isinstance(part, str) and part.startswith(("decimal", "int", "str", "dict")) and cleaned:
+            continue
+        cleaned.append(part)
+    return tuple(cleaned)
+
+
+def _dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "（文件顶层）"
+
+
+def _explain(error: dict) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx", {})
+    if kind in _TYPE_NAMES:
+        return f"应为{_TYPE_NAMES[kind]}"
+    if kind == "literal_error":
+        return f"只能是 {ctx.get('expected', '')} 之一"
+    if kind == "string_pattern_mismatch":
+        return f"格式不符（应匹配 {ctx.get('pattern')}）"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"不能小于 {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"不能大于 {ctx.get('le', ctx.get('lt'))}"
+    return error["msg"]
+
+
+def _expected(error: dict) -> str | None:
+    kind = error["type"]
+    if kind in _TYPE_NAMES:
+        return _TYPE_NAMES[kind]
+    if kind == "literal_error":
+        return str(error.get("ctx", {}).get("expected"))
+    return None
+
+
+def _show(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = repr(value) if not isinstance(value, str) else f"\"{value}\""
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names allowed at `loc` inside `model` (for did-you-mean)."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(part)
+            if field is None:
+                return []
+            current = field.annotation
+        else:
+            current = _unwrap_mapping(current)
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Optional[X] / list[X] / X | None → X (the model inside, if any)."""
+    for _ in range(4):
+        origin = typing.get_origin(annotation)
+        if origin in (typing.Union, types.UnionType):
+            models = [a for a in typing.get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+            annotation = models[0] if models else annotation
+            if not models:
+                break
+        elif origin is list:
+            annotation = typing.get_args(annotation)[0]
+        elif origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        else:
+            break
+    return annotation
+
+
+def _unwrap_mapping(annotation: Any) -> Any:
+    if typing.get_origin(annotation) is dict:
+        return typing.get_args(annotation)[1]
+    return annotation

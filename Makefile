@@ -1,0 +1,20 @@
+# The two commands of the README: `make site` builds the example site and PDFs, `make test` runs the tests.
+PYTHON ?= python3
+
+.PHONY: setup site test check golden bench
+
+setup:
+	bash scripts/setup.sh
+
+site: setup
+	$(PYTHON) -m generator build
+	$(PYTHON) -m generator pdf
+
+test: setup
+	$(PYTHON) -m pytest -q
+
+check: setup
+	$(PYTHON) -m generator check
+
+golden: setup
+	UPDATE_GOLDEN=1 $(PYTHON) -m pytest -q tests -k golden

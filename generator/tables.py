@@ -271,13 +271,14 @@ def build_three_public(b: BuildInput) -> Table:
 
     def funds(row_id: str) -> dict[str, Decimal]:
         spec = specs.get(row_id)
-        if spec is not None and spec.parts:
-            out: dict[str, Decimal] = {}
-            for part in spec.parts:
-                for src, amount in funds(part).items():
-                    out[src] = out.get(src, ZERO) + amount
-            return out
-        return three_public_by_fund(getattr(tp, row_id, None))
+        own = three_public_by_fund(getattr(tp, row_id, None))
+        if spec is None or not spec.parts:
+            return own
+        out: dict[str, Decimal] = {}
+        for part in spec.parts:
+            for src, amount in funds(part).items():
+                out[src] = out.get(src, ZERO) + amount
+        return out or own  # a row written as one figure, without its parts
 
     for row in b.profile.three_public_rows:
         amounts = funds(row.id)

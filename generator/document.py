@@ -1,0 +1,200 @@
+"""One renderer-neutral model of a disclosure, shared by the HTML site and the PDF.
+
+`build_document(ctx, site)` puts everything in published order: title, preamble, the front tables
+(tables-first templates), then the template's sections with their Chinese ordinals; each section is a
+list of blocks, HTML fragments from the narrative and `Table` objects where the `{{table:id}}` markers
+stand. Renderers only lay out what is here; they never re-derive numbers or order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+from generator import markdown
+from generator.money import fmt_plain
+from generator.narrative import TABLE_MARKER, Section, match_sections, substitute
+from generator.tables import BuildInput, Table, build_tables
+
+ORDINALS = "一二三四五六七八九十"
+
+
+def ordinal(n: int) -> str:
+    """1 → 一, 10 → 十, 11 → 十一, 21 → 二十一 (enough for any template)."""
+    if n <= 10:
+        return ORDINALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else ORDINALS[tens - 1]) + "十" + (ORDINALS[ones - 1] if ones else "")
+
+
+@dataclass
+class HtmlBlock:
+    """A fragment of safe HTML rendered from the narrative Markdown."""
+
+    html: str
+    kind: str = "html"
+
+
+@dataclass
+class TableBlock:
+    table: Table
+    kind: str = "table"
+
+
+Block = HtmlBlock | TableBlock
+
+
+@dataclass
+class DocSection:
+    id: str  # the template's section id, e.g. "overview"
+    number: int  # 1-based position in the template
+    ordinal: str  # 一、二、…
+    title: str  # without ordinal, {kind} filled in
+    blocks: list[Block] = field(default_factory=list)
+    glossary: bool = False  # a 名词解释 section
+
+    @property
+    def heading(self) -> str:
+        return f"{self.ordinal}、{self.title}"
+
+    @property
+    def anchor(self) -> str:
+        return f"s-{self.id}"
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b.table for b in self.blocks if isinstance(b, TableBlock)]
+
+
+@dataclass
+class Document:
+    unit_id: str
+    unit: object  # generator.model.Unit
+    year: int
+    kind: str  # 部门 | 单位
+    title: str
+    preamble_html: str
+    report_title: str  # heading above the front tables ("" when none)
+    explanation_title: str  # heading above the sections when front tables exist
+    front_tables: list[Table]
+    sections: list[DocSection]
+    disclosure: object  # generator.model.Disclosure
+    figures: object  # generator.figures.Figures
+    profile: object
+
+    @property
+    def tables(self) -> list[Table]:
+        """Every table shown, in page order."""
+        return self.front_tables + [t for s in self.sections for t in s.tables]
+
+
+def _fill(template: str, unit_name: str, year: int, kind: str) -> str:
+    return template.replace("{unit}", unit_name).replace("{year}", str(year)).replace("{kind}", kind)
+
+
+def _shown(tables: list[Table]) -> list[Table]:
+    """Empty tables are shown only with their 空表列示 note."""
+    return [t for t in tables if not (t.empty or not t.rows) or t.note]
+
+
+def _resolver(figures):
+    def resolve(name: str) -> str | None:
+        value = figures.value(name)
+        return None if value is None else fmt_plain(value)
+
+    return resolve
+
+
+def _narrative_blocks(body: str, tables: dict[str, list[Table]], placed: set[str], resolve, ids) -> list[Block]:
+    blocks: list[Block] = []
+    chunk: list[str] = []
+
+    def flush() -> None:
+        text = "\n".join(chunk).strip()
+        if text:
+            blocks.append(HtmlBlock(markdown.render(substitute(text, resolve), ids)))
+        chunk.clear()
+
+    for line in body.splitlines():
+        marker = TABLE_MARKER.match(line)
+        if marker is None:
+            chunk.append(line)
+            continue
+        flush()
+        table_id = marker.group("table")
+        placed.add(table_id)
+        blocks.extend(TableBlock(t) for t in _shown(tables.get(table_id, [])))
+    flush()
+    return blocks
+
+
+def _glossary_html(site, unit) -> str:
+    settings = site.settings
+    entries = settings.glossary if settings else []
+    items = "".join(
+        f"<dt>{escape(e.term)}</dt><dd>{escape(e.definition.replace('{level}', unit.level))}</dd>" for e in entries
+    )
+    return f'<dl class="glossary">{items}</dl>' if items else ""
+
+
+def _section(spec, number, written: Section | None, b: "_Build") -> DocSection | None:
+    title = spec.title.replace("{kind}", b.kind)
+    section = DocSection(spec.id, number, ordinal(number), title, glossary=spec.glossary)
+    placed: set[str] = set()
+    if written is not None:
+        section.blocks = _narrative_blocks(written.body, b.tables, placed, b.resolve, b.ids)
+    elif spec.glossary:
+        html = _glossary_html(b.site, b.unit)
+        section.blocks = [HtmlBlock(html)] if html else []
+    for table_id in spec.tables:
+        if table_id not in placed:
+            section.blocks.extend(TableBlock(t) for t in _shown(b.tables.get(table_id, [])))
+    if written is None and not section.blocks and not spec.required:
+        return None
+    return section
+
+
+@dataclass
+class _Build:
+    site: object
+    unit: object
+    kind: str
+    tables: dict[str, list[Table]]
+    resolve: object
+    ids: set[str]
+
+
+def build_document(ctx, site) -> Document:
+    """The disclosure of one unit and year, in published order. `ctx` is a check DisclosureContext."""
+    entry, profile, disclosure = ctx.entry, ctx.profile, ctx.disclosure
+    unit = entry.unit.unit
+    tables = build_tables(BuildInput(disclosure, ctx.figures, profile, site.catalogue, unit))
+    b = _Build(site, unit, profile.kind, tables, _resolver(ctx.figures), set())
+    narrative = entry.narrative
+    written: dict[str, Section] = {}
+    if narrative is not None:
+        match_sections(narrative, profile)
+        written = {s.spec_id: s for s in narrative.sections if s.spec_id}
+    sections = []
+    for number, spec in enumerate(profile.sections, start=1):
+        section = _section(spec, number, written.get(spec.id), b)
+        if section is not None:
+            sections.append(section)
+    _renumber(sections)
+    year, name = disclosure.year, unit.name
+    preamble = narrative.preamble if narrative and narrative.preamble.strip() else _fill(profile.preamble, name, year, b.kind)
+    front = [t for table_id in profile.front_tables for t in _shown(tables.get(table_id, []))]
+    return Document(
+        unit_id=entry.unit.id, unit=unit, year=year, kind=b.kind,
+        title=disclosure.title or _fill(profile.title, name, year, b.kind),
+        preamble_html=markdown.render(substitute(preamble, b.resolve), b.ids) if preamble else "",
+        report_title=_fill(profile.report_title, name, year, b.kind) if front else "",
+        explanation_title=_fill(profile.explanation_title, name, year, b.kind) if front else "",
+        front_tables=front, sections=sections, disclosure=disclosure, figures=ctx.figures, profile=profile,
+    )
+
+
+def _renumber(sections: list[DocSection]) -> None:
+    """Ordinals follow the sections actually shown (an omitted optional section leaves no gap)."""
+    for number, section in enumerate(sections, start=1):
+        section.number, section.ordinal = number, ordinal(number)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +42,11 @@ class Report:
 
 def check_site(content: Path) -> Report:
     load_all()
-    site = load_site(content)
+    gc.disable()  # loading builds many small objects that are all kept: collecting them is wasted work
+    try:
+        site = load_site(content)
+    finally:
+        gc.enable()
     site.patterns, pattern_docs = load_patterns(content)
     report = Report(site, list(site.diagnostics))
     by_entry: dict[str, list[Diagnostic]] = {}

@@ -136,6 +136,96 @@ def figures(
         typer.echo(f"{{{{ {name} }}}}\t{fmt_plain(ctx.figures.value(name))}\t{label(name)}")
 
 
+@app.command()
+def bench(
+    units: int = typer.Option(100, "--units", "-n", help="样例单位数"),
+    years: int = typer.Option(1, "--years", "-y", help="每个单位的年度数"),
+    runs: int = typer.Option(3, "--runs", "-r", help="每项重复次数"),
+    workdir: Path = typer.Option(Path("build/bench"), "--workdir", help="样例内容与输出目录"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="把结果写成 JSON"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时测量 PDF 生成"),
+) -> None:
+    """性能基准：由示例内容生成 N 个单位 × Y 年的样例站点，测量检查、构建、重建、PDF 的耗时与内存。"""
+    from generator.bench import print_table, run_benchmark, write_json
+
+    results = run_benchmark(units, years, runs, workdir, pdf)
+    print_table(results)
+    if json_out is not None:
+        write_json(results, json_out, units, years)
+
+
+@app.command()
+def pdf(
+    content: Path = ContentOption,
+    output: Path = typer.Option(Path("build/site"), "--output", "-o", help="输出目录（与网站相同）"),
+    unit: Optional[str] = typer.Option(None, "--unit", help="只生成此单位"),
+    year: Optional[int] = typer.Option(None, "--year", help="只生成此年度"),
+    compendium: bool = typer.Option(False, "--compendium", help="同时生成各年度汇编"),
+    plain: bool = typer.Option(False, "--plain", help="生成普通 PDF（不做 PDF/A-3b 归档、不附数据文件）"),
+) -> None:
+    """生成可打印的 PDF：每个单位每年度一份（PDF/A-3b，内附 JSON 与 CSV），可选年度汇编。"""
+    from generator.pdf.command import PdfFailed, Request, run
+
+    started = time.perf_counter()
+    try:
+        written = run(Request(content, output, unit, year, compendium, not plain), typer.echo)
+    except PdfFailed as failure:
+        typer.echo(str(failure), err=True)
+        raise typer.Exit(1)
+    typer.echo(f"共生成 {len(written)} 个 PDF（{time.perf_counter() - started:.1f} 秒）")
+
+
+@app.command()
+def build(
+    content: Path = ContentOption,
+    output: Path = typer.Option(Path("build/site"), "--output", "-o", help="输出目录"),
+    no_search: bool = typer.Option(False, "--no-search", help="不生成全文搜索索引"),
+) -> None:
+    """生成静态网站（先检查内容；检查不通过则拒绝生成，原有输出保持不变）。"""
+    from generator.build import BuildRefused, build as build_site
+
+    try:
+        result = build_site(content, output, search=not no_search, progress=_progress_bar)
+    except BuildRefused as refused:
+        for diagnostic in refused.report.diagnostics:
+            if diagnostic.acknowledged is None:
+                typer.echo(diagnostic.to_text(), err=True)
+        typer.echo(f"内容未通过检查（{refused.report.errors} 个错误），未生成网站；原有输出未改动。", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"已生成 {result.output}：{result.units} 个单位、{result.disclosures} 份公开、"
+               f"{result.pages} 个页面、{result.files} 个文件（{result.seconds:.2f} 秒）")
+
+
+def _progress_bar(total: int):
+    """A rich progress bar for long builds (silent when there is little to do)."""
+    from contextlib import contextmanager
+
+    from rich.progress import Progress
+
+    @contextmanager
+    def bar():
+        if total < 40:
+            yield None
+            return
+        with Progress(transient=True) as progress:
+            task = progress.add_task("生成页面", total=total)
+            yield lambda: progress.advance(task)
+
+    return bar()
+
+
+@app.command()
+def serve(
+    content: Path = ContentOption,
+    output: Path = typer.Option(Path("build/preview"), "--output", "-o", help="预览输出目录"),
+    port: int = typer.Option(8000, "--port", "-p", help="端口"),
+) -> None:
+    """本地预览：生成网站，在 127.0.0.1 上提供服务，内容或主题变化时自动重新生成并刷新浏览器。"""
+    from generator.serve import serve as run
+
+    run(content, output, port)
+
+
 def main() -> None:
     try:
         app()

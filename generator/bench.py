@@ -1,0 +1,183 @@
+"""`budgetsite bench`: a synthetic site of N units × Y years, and timings of every stage.
+
+The synthetic site is made from the example content: each copy gets its own id and name, and all
+amounts (data and narrative) multiplied by a small integer, so sums stay exact and `check` passes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+NARRATIVE_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万元)")
+NOT_MONEY = {"year", "quantity", "schedule", "code", "catalogue_code"}
+
+
+def _scale(value, factor: int, key: str = ""):
+    if key in NOT_MONEY:
+        return value
+    if isinstance(value, Decimal):
+        return value * factor
+    if isinstance(value, int) and not isinstance(value, bool) and key not in ("year",):
+        return value * factor
+    if isinstance(value, dict):
+        return {k: _scale(v, factor, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scale(v, factor, key) for v in value]
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float", format(v, "f")))
+
+
+def make_synthetic(source: Path, target: Path, units: int, years: int) -> None:
+    """Write a valid content tree of `units` × `years` disclosures into `target`."""
+    from generator.yamlsource import load_yaml
+
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    shutil.copy(source / "site.yaml", target / "site.yaml")
+    for extra in ("profiles", "catalogue"):
+        if (source / extra).is_dir():
+            shutil.copytree(source / extra, target / extra)
+    templates = sorted(p for p in (source / "units").iterdir() if p.is_dir())
+    for n in range(units):
+        template = templates[n % len(templates)]
+        factor = 1 + n % 3
+        unit_dir = target / "units" / f"unit-{n:05d}"
+        unit_dir.mkdir(parents=True)
+        unit = load_yaml(template / "unit.yaml").data
+        unit["name"] = f"{unit['name']}（样例{n:05d}）"
+        unit.pop("id", None)
+        (unit_dir / "unit.yaml").write_text(yaml.dump(unit, Dumper=_Dumper, allow_unicode=True, sort_keys=False),
+                                            encoding="utf-8")
+        year_dir = sorted(p for p in template.iterdir() if p.is_dir())[-1]
+        for y in range(years):
+            _copy_year(year_dir, unit_dir, int(year_dir.name) - y, factor, multi_year=years > 1)
+
+
+def _copy_year(year_dir: Path, unit_dir: Path, year: int, factor: int, multi_year: bool) -> None:
+    from generator.yamlsource import load_yaml
+
+    out = unit_dir / str(year)
+    out.mkdir()
+    data = _scale(load_yaml(year_dir / "budget.yaml").data, factor)
+    data["year"] = year
+    if multi_year:
+        data.pop("previous_year", None)  # consecutive synthetic years would contradict it (rule Y001)
+    (out / "budget.yaml").write_text(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False),
+                                     encoding="utf-8")
+    narrative = (year_dir / "narrative.md").read_text(encoding="utf-8")
+    scaled = NARRATIVE_AMOUNT.sub(lambda m: f"{_scaled_text(m.group(1), factor)}{m.group(2)}", narrative)
+    (out / "narrative.md").write_text(scaled, encoding="utf-8")
+    for extra in year_dir.iterdir():
+        if extra.name not in ("budget.yaml", "narrative.md") and extra.is_file():
+            shutil.copy(extra, out / extra.name)
+
+
+def _scaled_text(number: str, factor: int) -> str:
+    return format(Decimal(number) * factor, "f")
+
+
+@dataclass
+class Measure:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: float = 0.0
+    note: str = ""
+
+    def row(self) -> dict:
+        if not self.seconds:
+            return {"stage": self.name, "note": self.note}
+        return {"stage": self.name, "min": round(min(self.seconds), 3), "median": round(statistics.median(self.seconds), 3),
+                "max": round(max(self.seconds), 3), "runs": len(self.seconds), "peak_mb": round(self.peak_mb, 1),
+                "note": self.note}
+
+
+def run_measured(args: list[str], env: dict | None = None) -> tuple[float, float, int]:
+    """Wall seconds, peak resident MB of the child, exit code."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, process.returncode
+
+
+def measure(name: str, args: list[str], runs: int, prepare=None, note: str = "") -> Measure:
+    result = Measure(name, note=note)
+    for _ in range(runs):
+        if prepare is not None:
+            prepare()
+        seconds, peak, code = run_measured(args)
+        if code != 0:
+            result.note = f"失败（退出码 {code}）"
+            return result
+        result.seconds.append(seconds)
+        result.peak_mb = max(result.peak_mb, peak)
+    return result
+
+
+def available(command: str) -> bool:
+    from generator.cli import app
+
+    return any(c.name == command or (c.callback and c.callback.__name__ == command) for c in app.registered_commands)
+
+
+def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bool) -> list[Measure]:
+    content, output = workdir / "content", workdir / "site"
+    started = time.perf_counter()
+    make_synthetic(Path("content"), content, units, years)
+    results = [Measure("生成样例内容", [time.perf_counter() - started], note=f"{units} 个单位 × {years} 年")]
+    python = [sys.executable, "-m", "generator"]
+    results.append(measure("check", python + ["check", "--content", str(content)], runs))
+    if available("build"):
+        build = python + ["build", "--content", str(content), "--output", str(output)]
+        results.append(measure("build（全量，冷缓存）", build, 1,
+                               prepare=lambda: shutil.rmtree(workdir / "cache", ignore_errors=True)))
+        results.append(measure("build（全量）", build, runs))
+        results.append(measure("build（无变化重建）", build, runs))
+        target = next((content / "units").iterdir())
+        year_dir = sorted(p for p in target.iterdir() if p.is_dir())[-1]
+
+        def touch_one():
+            path = year_dir / "narrative.md"
+            path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+        results.append(measure("build（一个单位改动）", build, runs, prepare=touch_one))
+    else:
+        results.append(Measure("build", note="尚无 build 命令"))
+    if with_pdf and available("pdf"):
+        results.append(measure("pdf（全部单位）", python + ["pdf", "--content", str(content), "--output", str(output)], 1))
+    return results
+
+
+def print_table(results: list[Measure]) -> None:
+    print(f"{'阶段':<20}{'最小':>9}{'中位':>9}{'最大':>9}{'次数':>6}{'峰值内存MB':>12}  说明")
+    for m in results:
+        r = m.row()
+        if "min" in r:
+            print(f"{r['stage']:<20}{r['min']:>9.3f}{r['median']:>9.3f}{r['max']:>9.3f}{r['runs']:>6}{r['peak_mb']:>12.1f}  {r['note']}")
+        else:
+            print(f"{r['stage']:<20}{'':>45}  {r['note']}")
+
+
+def write_json(results: list[Measure], path: Path, units: int, years: int) -> None:
+    payload = {"units": units, "years": years, "cpus": os.cpu_count(), "results": [m.row() for m in results]}
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,161 @@
+"""Charts: altair specs rendered at build time to static SVG (vl-convert), cached by spec hash.
+
+A `Chart` carries its title, the data as rows (shown as a table beside the chart and used as the
+text alternative) and the SVG. Nothing runs in the browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import altair as alt
+
+from generator.figures import FIGURE_LABELS
+from generator.model.budget import SOURCE_LABELS
+from generator.money import fmt
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+WIDTH = 420
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    columns: list[str]  # header of the data table
+    rows: list[list[str]]  # data table, formatted
+    svg: str = ""
+
+    @property
+    def alt(self) -> str:
+        """Text alternative: the title followed by every data point."""
+        points = "；".join("，".join(r) for r in self.rows)
+        return f"{self.title}。{points}" if points else self.title
+
+
+class ChartRenderer:
+    """Renders specs to SVG once; the cache key is a hash of the full spec."""
+
+    def __init__(self, cache_dir: Path | None):
+        self.cache_dir = cache_dir
+
+    def svg(self, spec: dict) -> str:
+        text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        cached = self.cache_dir / f"{key}.svg" if self.cache_dir else None
+        if cached is not None and cached.exists():
+            return cached.read_text(encoding="utf-8")
+        import vl_convert
+
+        svg = vl_convert.vegalite_to_svg(spec)
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(".tmp")
+            tmp.write_text(svg, encoding="utf-8")
+            tmp.replace(cached)
+        return svg
+
+    def render(self, chart: Chart, spec: alt.TopLevelMixin) -> Chart:
+        configured = spec.configure(font=FONT, background="white").configure_view(stroke=None)
+        chart.svg = self.svg(configured.to_dict())
+        return chart
+
+
+def _num(value: Decimal | None) -> float:
+    return float(value or 0)  # only for drawing; the table beside shows the exact Decimal text
+
+
+def _bar(records: list[dict], category: str, amount: str = "金额（万元）", color: str | None = None):
+    encoding = dict(
+        x=alt.X(f"{amount}:Q", title="万元"),
+        y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
+    )
+    if color:
+        encoding["color"] = alt.Color(f"{color}:N", sort=None, title=None, legend=alt.Legend(orient="bottom"))
+        encoding["yOffset"] = alt.YOffset(f"{color}:N", sort=None)
+    return alt.Chart(alt.Data(values=records)).mark_bar().encode(**encoding).properties(width=WIDTH)
+
+
+def _pairs(items: list[tuple[str, Decimal | None]], category: str) -> tuple[list[dict], list[list[str]]]:
+    records = [{category: label, "金额（万元）": _num(v)} for label, v in items]
+    rows = [[label, fmt(v or Decimal(0))] for label, v in items]
+    return records, rows
+
+
+def simple_bar(r: ChartRenderer, chart_id: str, title: str, category: str,
+               items: list[tuple[str, Decimal | None]]) -> Chart | None:
+    items = [(label, v) for label, v in items if v]
+    if not items:
+        return None
+    records, rows = _pairs(items, category)
+    return r.render(Chart(chart_id, title, [category, "金额（万元）"], rows), _bar(records, category))
+
+
+def income_by_source(r: ChartRenderer, figures) -> Chart | None:
+    items = [(label, figures.value(f"income.{key}")) for key, label in SOURCE_LABELS.items()]
+    items.append(("上年结转结余", figures.value("income.carry_over")))
+    return simple_bar(r, "income-by-source", "收入来源构成", "收入来源", items)
+
+
+def expenditure_by_function(r: ChartRenderer, disclosure, catalogue) -> Chart | None:
+    sums: dict[str, Decimal] = {}
+    for line in disclosure.functional:
+        sums[line.code[:3]] = sums.get(line.code[:3], Decimal(0)) + line.amount
+    items = [(f"{code} {catalogue.name('functional', code) or ''}".strip(), sums[code]) for code in sorted(sums)]
+    return simple_bar(r, "expenditure-by-function", "支出按功能分类（类）", "功能分类", items)
+
+
+def spending_structure(r: ChartRenderer, figures) -> Chart | None:
+    names = ("expenditure.basic", "expenditure.project", "expenditure.personnel", "expenditure.public")
+    items = [(FIGURE_LABELS[n], figures.value(n)) for n in names]
+    return simple_bar(r, "spending-structure", "基本支出与项目支出、人员经费与公用经费", "项目", items)
+
+
+THREE_PUBLIC_PARTS = ("three_public.outbound", "three_public.vehicle_purchase", "three_public.vehicle_operation",
+                      "three_public.reception")
+
+
+def three_public(r: ChartRenderer, figures, year: int) -> Chart | None:
+    records, rows = [], []
+    for name in THREE_PUBLIC_PARTS:
+        now, before = figures.value(name), figures.value(f"previous.{name}")
+        if not now and not before:
+            continue
+        label = FIGURE_LABELS[name]
+        for which, value in ((f"{year - 1}年", before), (f"{year}年", now)):
+            records.append({"项目": label, "年度": which, "金额（万元）": _num(value)})
+        rows.append([label, "" if before is None else fmt(before), fmt(now or Decimal(0))])
+    if not rows:
+        return None
+    chart = Chart("three-public", "“三公”经费各项与上年对比", ["项目", f"{year - 1}年", f"{year}年"], rows)
+    return r.render(chart, _bar(records, "项目", color="年度"))
+
+
+def disclosure_charts(r: ChartRenderer, doc, catalogue) -> list[Chart]:
+    charts = [income_by_source(r, doc.figures), expenditure_by_function(r, doc.disclosure, catalogue),
+              spending_structure(r, doc.figures), three_public(r, doc.figures, doc.year)]
+    return [c for c in charts if c is not None]
+
+
+def units_totals(r: ChartRenderer, year: int, items: list[tuple[str, Decimal | None]]) -> Chart | None:
+    return simple_bar(r, f"units-{year}", f"{year}年各单位支出预算", "单位", items)
+
+
+def trend(r: ChartRenderer, unit_name: str, points: list[tuple[int, str, Decimal | None]]) -> Chart | None:
+    """points: (year, series label, amount)."""
+    if len({year for year, _, _ in points}) < 2:
+        return None
+    records = [{"年度": str(y), "项目": s, "金额（万元）": _num(v)} for y, s, v in points]
+    series = list(dict.fromkeys(s for _, s, _ in points))
+    years = sorted({y for y, _, _ in points})
+    table = {(y, s): v for y, s, v in points}
+    rows = [[s, *[fmt(table.get((y, s)) or Decimal(0)) for y in years]] for s in series]
+    spec = alt.Chart(alt.Data(values=records)).mark_line(point=True).encode(
+        x=alt.X("年度:O", title="年度"), y=alt.Y("金额（万元）:Q", title="万元"),
+        color=alt.Color("项目:N", sort=None, title=None, legend=alt.Legend(orient="bottom")),
+    ).properties(width=WIDTH)
+    return r.render(Chart("trend", f"{unit_name}历年预算", ["项目", *[f"{y}年" for y in years]], rows), spec)

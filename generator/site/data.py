@@ -1,0 +1,108 @@
+"""Downloads: every table as CSV (UTF-8 with BOM), the disclosure as JSON, Frictionless data packages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from generator.document import Document
+from generator.money import fmt_plain
+from generator.tables import Table
+
+FIELD_TYPES = {"money": "number", "number": "number"}
+
+
+def csv_text(table: Table) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    writer.writerows(table.records())
+    return "\ufeff" + buffer.getvalue()
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return out
+
+
+def schema(table: Table) -> dict:
+    fields = []
+    for name, kind in zip(_unique(table.columns), table.column_kinds):
+        field = {"name": name, "type": FIELD_TYPES.get(kind, "string")}
+        if kind == "money":
+            field["description"] = f"金额（{table.money_unit or '万元'}）；空白表示零"
+        fields.append(field)
+    return {"fields": fields, "missingValues": [""]}
+
+
+def table_file(table: Table) -> str:
+    return f"data/{table.id}.csv"
+
+
+def json_name(doc: Document) -> str:
+    return f"{doc.unit_id}-{doc.year}.json"
+
+
+def resource(doc: Document, table: Table, prefix: str = "") -> dict:
+    return {
+        "name": f"{doc.unit_id}-{doc.year}-{table.id}".lower(),
+        "title": table.title,
+        "path": prefix + table_file(table),
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": schema(table),
+    }
+
+
+def disclosure_json(doc: Document) -> str:
+    figures = {name: fmt_plain(doc.figures.value(name)) for name in doc.figures.names()
+               if doc.figures.value(name) is not None}
+    payload = {
+        "unit": {"id": doc.unit_id, **doc.unit.model_dump(mode="json")},
+        "title": doc.title,
+        "disclosure": doc.disclosure.model_dump(mode="json"),
+        "figures": figures,
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def package(name: str, title: str, resources: list[dict]) -> str:
+    descriptor = {
+        "profile": "data-package",
+        "name": name,
+        "title": title,
+        "licenses": [{"name": "other-open", "title": "政府信息公开"}],
+        "resources": resources,
+    }
+    return json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+
+
+def json_resource(doc: Document, prefix: str = "") -> dict:
+    return {"name": f"{doc.unit_id}-{doc.year}-disclosure", "title": f"{doc.title}（全部数据）",
+            "path": prefix + json_name(doc), "format": "json", "mediatype": "application/json",
+            "encoding": "utf-8"}
+
+
+def write_disclosure_data(doc: Document, directory: Path, write) -> None:
+    """Write CSVs, JSON and datapackage.json for one unit and year. `write(path, text)` records files."""
+    for table in doc.tables:
+        write(directory / table_file(table), csv_text(table))
+    write(directory / json_name(doc), disclosure_json(doc))
+    resources = [resource(doc, t) for t in doc.tables] + [json_resource(doc)]
+    write(directory / "datapackage.json", package(f"{doc.unit_id}-{doc.year}", doc.title, resources))
+
+
+def year_package(year: int, docs: list[Document], site_title: str) -> str:
+    resources = []
+    for doc in docs:
+        prefix = f"units/{doc.unit_id}/{doc.year}/"
+        resources.extend(resource(doc, t, prefix) for t in doc.tables)
+        resources.append(json_resource(doc, prefix))
+    return package(f"budget-{year}", f"{site_title} {year}年预算数据", resources)

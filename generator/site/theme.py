@@ -1,0 +1,60 @@
+"""Themes: Jinja2 templates and static files, a site theme layered over the default one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import jinja2
+
+DEFAULT_THEME = Path(__file__).resolve().parents[2] / "themes" / "default"
+
+
+def theme_dirs(content: Path, settings) -> list[Path]:
+    """Site theme first (when configured), then the default theme."""
+    dirs = []
+    if settings is not None and settings.theme:
+        dirs.append((content.parent / settings.theme).resolve())
+    dirs.append(DEFAULT_THEME)
+    return dirs
+
+
+def cell_class(cell, row=None) -> str:
+    classes = ["num" if cell.numeric else cell.kind]
+    if row is not None and row.indent and cell.kind == "label":
+        classes.append(f"indent-{row.indent}")
+    return " ".join(classes)
+
+
+def row_class(row) -> str:
+    classes = [f"lvl-{row.level}"] if row.level else []
+    if row.total:
+        classes.append("total")
+    if row.indent:
+        classes.append(f"indent-row-{row.indent}")
+    return " ".join(classes)
+
+
+def is_row_header(row, index: int, cell) -> bool:
+    """The label cells are row headers; a table without label cells uses its first column."""
+    if not cell.text:
+        return False
+    if cell.kind == "label":
+        return True
+    return index == 0 and not any(c.kind == "label" for c in row.cells) and not cell.numeric
+
+
+def environment(dirs: list[Path]) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in dirs])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    env.globals.update(cell_class=cell_class, row_class=row_class, is_row_header=is_row_header)
+    return env
+
+
+def copy_static(dirs: list[Path], output: Path) -> None:
+    """Default static files first, then the site theme's on top (same name wins)."""
+    target = output / "static"
+    for d in reversed(dirs):
+        if (d / "static").is_dir():
+            shutil.copytree(d / "static", target, dirs_exist_ok=True)

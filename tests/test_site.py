@@ -1,0 +1,187 @@
+"""The static site built from the example content: structure, numbers, offline guarantee, data, search."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from generator.build import BuildRefused, build
+from generator.check import check_site
+from generator.document import build_document
+from site_support import CONTENT, GOLDEN, GOLDEN_PAGES, html_pages, parse, text_of
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("build") / "site"
+    build(CONTENT, output)
+    return output
+
+
+@pytest.fixture(scope="module")
+def documents():
+    report = check_site(CONTENT)
+    return {key: build_document(ctx, report.site) for key, ctx in sorted(report.contexts.items())}
+
+
+def test_every_page_is_chinese_html5(site):
+    pages = html_pages(site)
+    assert len(pages) >= 10
+    for page in pages:
+        assert page.read_bytes().startswith(b"<!DOCTYPE html>"), page
+        assert parse(page).get("lang") == "zh-CN", page
+
+
+def test_every_number_of_every_table_is_on_its_page(site, documents):
+    for key, doc in documents.items():
+        page = parse(site / "units" / key / "index.html")
+        shown = {(c.get("id") or "")[2:]: c for c in page.iter("table") if (c.get("id") or "").startswith("t-")}
+        for table in doc.tables:
+            assert table.id in shown, (key, table.id)
+            cells = [text_of(c).strip() for c in shown[table.id].iter() if c.tag in ("td", "th")]
+            for row in table.rows:
+                for cell in row.cells:
+                    if cell.kind != "merged" and cell.text:
+                        assert cell.text in cells, (key, table.id, cell.text)
+
+
+def test_tables_have_captions_scopes_and_scroll_regions(site):
+    page = parse(site / "units" / "fengnan-renda" / "2023" / "index.html")
+    tables = [t for t in page.iter("table") if (t.get("id") or "").startswith("t-")]
+    assert tables
+    for table in tables:
+        caption = table.find("caption")
+        assert caption is not None and "预算年度" in text_of(caption)
+        assert all(th.get("scope") in ("col", "colgroup", "row") for th in table.iter("th"))
+    money = [t for t in tables if t.get("id") == "t-summary"][0]
+    assert "单位：万元" in text_of(money.find("caption"))
+    regions = [d for d in page.iter("div") if "table-scroll" in (d.get("class") or "")]
+    assert all(r.get("role") == "region" and r.get("aria-label") and r.get("tabindex") == "0" for r in regions)
+
+
+def test_empty_table_is_shown_with_its_note(site):
+    html = (site / "units" / "fengnan-renda" / "2023" / "index.html").read_text(encoding="utf-8")
+    assert "空表列示" in html
+    assert 'id="t-government_fund"' in html
+
+
+def test_no_request_to_any_other_host(site):
+    for page in html_pages(site):
+        root = parse(page)
+        for element in root.iter():
+            for attr in ("src", "href", "action", "data", "poster"):
+                url = element.get(attr)
+                if url is None or "external" in (element.get("rel") or ""):
+                    continue
+                parts = urlsplit(url)
+                assert not parts.scheme and not parts.netloc, (page, url)
+                assert not url.startswith("/"), (page, url)  # relative only: works under any sub-path
+    for css in (site / "static").glob("*.css"):
+        assert not re.search(r"url\(|@import|https?://", css.read_text(encoding="utf-8")), css
+
+
+def test_no_inline_script_or_style(site):
+    for page in html_pages(site):
+        root = parse(page)
+        for script in root.iter("script"):
+            assert script.get("src") and not (script.text or "").strip(), page
+        assert not list(root.iter("style")), page
+        assert all(e.get("style") is None for e in root.iter()), page
+        assert not any(k.startswith("on") for e in root.iter() for k in e.keys()), page
+
+
+def test_charts_have_text_alternative_and_data(site):
+    page = parse(site / "units" / "langfang-renda" / "2023" / "index.html")
+    figures = [f for f in page.iter("figure") if "chart" in (f.get("class") or "")]
+    assert len(figures) >= 3
+    for figure in figures:
+        assert figure.find("figcaption") is not None
+        images = [d for d in figure.iter("div") if d.get("role") == "img"]
+        assert images and images[0].get("aria-label")
+        assert [e for e in figure.iter() if str(e.tag).endswith("svg")] and list(figure.iter("table"))
+
+
+def test_csv_has_bom_and_rows(site, documents):
+    doc = documents["fengnan-renda/2023"]
+    for table in doc.tables:
+        raw = (site / "units" / "fengnan-renda" / "2023" / "data" / f"{table.id}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert rows[0] == table.columns
+        assert rows[1:] == table.records()
+
+
+def test_datapackages_reference_existing_files(site):
+    packages = list(site.glob("datapackage-*.json")) + list(site.glob("units/*/*/datapackage.json"))
+    assert len(packages) == 5
+    for path in packages:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        assert descriptor["resources"]
+        for resource in descriptor["resources"]:
+            assert ".." not in resource["path"]
+            assert (path.parent / resource["path"]).is_file(), resource["path"]
+            if resource["format"] == "csv":
+                assert resource["encoding"] == "utf-8"
+                assert [f["name"] for f in resource["schema"]["fields"]]
+
+
+def test_disclosure_json(site):
+    data = json.loads((site / "units/langfang-renda/2023/langfang-renda-2023.json").read_text(encoding="utf-8"))
+    assert data["disclosure"]["year"] == 2023
+    assert data["figures"]["expenditure.total"] == "2931.61"
+
+
+def test_rebuild_is_byte_identical(site, tmp_path):
+    again = tmp_path / "site"
+    build(CONTENT, again)
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_failed_build_leaves_previous_output(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    output = tmp_path / "site"
+    build(content, output, search=False)
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    budget = content / "units" / "langfang-renda" / "2023" / "budget.yaml"
+    budget.write_text(budget.read_text(encoding="utf-8").replace("year: 2023", "year: 2021", 1), encoding="utf-8")
+    with pytest.raises(BuildRefused):
+        build(content, output, search=False)
+    after = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
+
+
+def test_search_index_finds_chinese_word(site):
+    fragments = site / "pagefind" / "fragment"
+    assert (site / "pagefind" / "pagefind-ui.js").is_file()
+    hits = []
+    for path in fragments.glob("*.pf_fragment"):
+        fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        if "人大代表" in fragment["content"].replace("\u200b", ""):  # pagefind marks word breaks
+            hits.append(fragment["url"])
+    assert any("units/langfang-renda/2023/" in url for url in hits), hits
+
+
+@pytest.mark.parametrize("page", GOLDEN_PAGES)
+def test_golden_pages(site, page):
+    """Regenerate with `python -m tests.regenerate_golden` (or UPDATE_GOLDEN=1 pytest …)."""
+    produced = (site / page).read_text(encoding="utf-8")
+    golden = GOLDEN / page
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(produced, encoding="utf-8")
+    assert golden.read_text(encoding="utf-8") == produced

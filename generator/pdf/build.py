@@ -1,0 +1,126 @@
+"""Which PDFs to write and where: units/<id>/<year>/<id>-<year>.pdf and <year>/compendium-<year>.pdf."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.document import build_document
+from generator.pdf.attachments import attachment_files
+from generator.pdf.dates import source_date, w3c
+from generator.pdf.render import Job, Meta, absolutize_images, prefix_ids, render_html, theme_dir, write_pdf
+
+
+@dataclass
+class Written:
+    path: Path
+    seconds: float
+    pages: int
+    size: int
+
+
+def unit_pdf_path(output: Path, unit_id: str, year: int) -> Path:
+    return output / "units" / unit_id / str(year) / f"{unit_id}-{year}.pdf"
+
+
+def compendium_pdf_path(output: Path, year: int) -> Path:
+    return output / str(year) / f"compendium-{year}.pdf"
+
+
+def prepare(ctx, site, prefix: str = ""):
+    """The site's document model, with narrative image paths made absolute and heading ids prefixed
+    (several units share one compendium)."""
+    document = build_document(ctx, site)
+    blocks = [b for s in document.sections for b in s.blocks if b.kind == "html"]
+    for block in blocks:
+        block.html = prefix_ids(absolutize_images(block.html, ctx.entry.dir), prefix)
+    document.preamble_html = prefix_ids(absolutize_images(document.preamble_html, ctx.entry.dir), prefix)
+    document.print_charts = print_charts(document, site)
+    return document
+
+
+def print_charts(document, site) -> list:
+    """The site's charts as inline SVG (vector in the PDF); none if vl-convert is unavailable."""
+    try:
+        from generator import charts
+    except ImportError:
+        return []
+    return charts.disclosure_charts(charts.ChartRenderer(None), document, site.catalogue)
+
+
+def unit_meta(document, date) -> Meta:
+    unit = document.unit.name
+    return Meta(document.title, unit, f"{unit}{document.year}年{document.kind}预算信息公开",
+                [unit, f"{document.year}年", f"{document.kind}预算", "预算公开"], date)
+
+
+def publisher(site) -> str:
+    return site.settings.publisher if site.settings else ""
+
+
+def unit_job(ctx, site) -> Job:
+    document = prepare(ctx, site)
+    date = source_date([ctx.entry.dir, ctx.entry.unit.dir / "unit.yaml"])
+    meta = unit_meta(document, date)
+    html = render_html("document.html.j2", theme_dir(), doc=document, meta=_meta_values(meta),
+                       publisher=publisher(site))
+    return Job(html, attachment_files(document), date)
+
+
+def compendium_job(contexts: list, site, year: int) -> Job:
+    documents = [prepare(ctx, site, f"u{n}-") for n, ctx in enumerate(contexts, start=1)]
+    date = source_date([ctx.entry.dir for ctx in contexts] + [ctx.entry.unit.dir / "unit.yaml" for ctx in contexts])
+    title = f"{year}年预算信息公开汇编"
+    meta = Meta(title, publisher(site) or "budgetsite", f"{year}年各单位预算信息公开汇编",
+                [f"{year}年", "预算公开", "汇编", *[d.unit.name for d in documents]], date)
+    files = [f for d in documents for f in attachment_files(d)]
+    html = render_html("compendium.html.j2", theme_dir(), docs=documents, year=year, meta=_meta_values(meta),
+                       publisher=publisher(site))
+    return Job(html, files, date)
+
+
+def _meta_values(meta: Meta) -> dict:
+    return {"title": meta.title, "author": meta.author, "subject": meta.subject, "keywords": meta.keywords,
+            "date": w3c(meta.date)}
+
+
+def render(job: Job, site, archival: bool = True) -> bytes:
+    return write_pdf(job, theme_dir(), [site.root.resolve()], archival)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp creates 0600; published files must be readable
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def build(job_factory, site, path: Path, archival: bool = True) -> Written:
+    started = time.perf_counter()
+    data = render(job_factory(), site, archival)
+    write_atomically(path, data)
+    return Written(path, time.perf_counter() - started, count_pages(data), len(data))
+
+
+def count_pages(data: bytes) -> int:
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)

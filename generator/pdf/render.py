@@ -1,0 +1,93 @@
+"""HTML from the print theme, then PDF bytes from WeasyPrint."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import jinja2
+import weasyprint
+
+from generator.pdf.archive import tidy
+from generator.pdf.attachments import attachments
+from generator.pdf.dates import w3c
+from generator.pdf.fetcher import SafeFetcher
+
+THEMES = Path(__file__).resolve().parents[2] / "themes"
+PDF_VARIANT = "pdf/a-3b"
+ID_ATTR = re.compile(r'(\sid=")([^"]*)"')
+LOCAL_HREF = re.compile(r'href="#([^"]*)"')
+IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
+
+
+@dataclass
+class Meta:
+    title: str
+    author: str
+    subject: str
+    keywords: list[str]
+    date: datetime
+
+    @property
+    def date_w3c(self) -> str:
+        return w3c(self.date)
+
+
+@dataclass
+class Job:
+    """One PDF to render: its HTML and the files to attach."""
+
+    html: str
+    files: list[tuple[str, bytes, str]] = field(default_factory=list)
+    date: datetime | None = None
+
+
+def theme_dir(name: str = "print") -> Path:
+    return THEMES / name
+
+
+@lru_cache(maxsize=4)
+def environment(theme: Path) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme)), autoescape=True,
+                              trim_blocks=False, lstrip_blocks=False, undefined=jinja2.StrictUndefined)
+
+
+def absolutize_images(html: str, base: Path) -> str:
+    """Relative <img src> in narrative HTML point at the unit's year directory, whatever PDF holds them."""
+    base_uri = base.resolve().as_uri() + "/"
+
+    def fix(match: re.Match) -> str:
+        src = match.group(2)
+        if urlsplit(src).scheme or src.startswith("//"):
+            return match.group(0)  # absolute: the fetcher decides
+        return match.group(1) + urljoin(base_uri, src) + match.group(3)
+
+    return IMG_SRC.sub(fix, html)
+
+
+def prefix_ids(html: str, prefix: str) -> str:
+    """Make narrative ids (and the links to them) unique within one PDF."""
+    if not prefix:
+        return html
+    html = ID_ATTR.sub(lambda m: f'{m.group(1)}{prefix}{m.group(2)}"', html)
+    return LOCAL_HREF.sub(lambda m: f'href="#{prefix}{m.group(1)}"', html)
+
+
+def render_html(template: str, theme: Path, **values) -> str:
+    return environment(theme).get_template(template).render(**values)
+
+
+def write_pdf(job: Job, theme: Path, roots: list[Path], archival: bool = True) -> bytes:
+    """Render HTML to PDF bytes; archival = PDF/A-3b, tagged, with the data files attached."""
+    fetcher = SafeFetcher([theme, *roots])
+    html = weasyprint.HTML(string=job.html, base_url=theme.as_uri() + "/", url_fetcher=fetcher)
+    css = weasyprint.CSS(filename=str(theme / "print.css"), url_fetcher=fetcher)
+    options = {"stylesheets": [css], "pdf_tags": True}
+    if archival:
+        options |= {"pdf_variant": PDF_VARIANT, "attachments": attachments(job.files, job.date)}
+        return tidy(html.write_pdf(**options))
+    return html.write_pdf(**options)

@@ -119,6 +119,12 @@ def _load_profiles(site: Site) -> dict[str, Profile]:
 
 def _load_unit(site: Site, unit_dir: Path) -> UnitEntry | None:
     display = site.display(unit_dir / "unit.yaml")
+    if not unit_dir.resolve().is_relative_to(site.root.resolve()):
+        site.diagnostics.append(
+            Diagnostic("S009", Severity.ERROR, f"单位目录“{unit_dir.name}”指向 content/ 之外（符号链接），不予读取",
+                       Location(site.display(unit_dir)), expected="content/ 内的目录", found=str(unit_dir.resolve()))
+        )
+        return None
     if not UNIT_ID.match(unit_dir.name):
         site.diagnostics.append(
             Diagnostic("S009", Severity.ERROR, f"单位目录名“{unit_dir.name}”不是合法标识（只允许小写字母、数字和连字符）",

@@ -51,8 +51,12 @@ def parse_narrative(path: Path, text: str) -> Narrative:
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
         title = HEADING.match(lines[start]).group("title")
+        body_start = start + 1
+        while body_start < end and not lines[body_start].strip():
+            body_start += 1  # blank lines after the heading: the body's line numbers start after them
         narrative.sections.append(
-            Section(ORDINAL.sub("", title).strip(), "\n".join(lines[start + 1 : end]).strip("\n"), start + 1, start + 2)
+            Section(ORDINAL.sub("", title).strip(), "\n".join(lines[body_start:end]).rstrip("\n"), start + 1,
+                    body_start + 1)
         )
     return narrative
 

@@ -197,6 +197,8 @@ def _zh_problem(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or ""
     translations = {
         "found character '\\t' that cannot start any token": "不能用制表符（Tab）缩进",
+        "found a tab character that violates indentation": "不能用制表符（Tab）缩进",
+        "found a tab character where an indentation space is expected": "不能用制表符（Tab）缩进",
         "mapping values are not allowed here": "此处不允许出现“键: 值”（检查冒号后是否缺空格或缩进是否对齐）",
         "could not find expected ':'": "缺少冒号“:”",
         "found undefined alias": "引用了未定义的别名",

@@ -93,7 +93,7 @@ class DisclosureContext:
     def in_narrative(self, line: int, column: int = 1) -> Location:
         return Location(self.entry.narrative_display, line, column)
 
-    def report(self, code: str, location: Location, *, expected=None, found=None, subject: str = "",
+    def report(self, code: str, location: Location, /, *, expected=None, found=None, subject: str = "",
                **values) -> Diagnostic:
         spec = REGISTRY[code]
         difference = None
@@ -102,7 +102,7 @@ class DisclosureContext:
         return Diagnostic(
             code=code,
             severity=spec.severity,
-            message=spec.message.format(**values),
+            message=spec.message.format(**{"expected": _show(expected), "found": _show(found), **values}),
             location=location,
             expected=_show(expected),
             found=_show(found),

@@ -35,7 +35,7 @@ declare("S009", "单位或年度的目录、标识不合法", E,
         example="content/units/../../etc/")
 declare("S010", "文件过大或别名展开过多", E,
         "防止恶意或失误的超大文件、YAML 别名炸弹拖垮构建。", "文件过大或别名展开过多",
-        "拆分文件，不要用 YAML 别名大量复制内容。")
+        "拆分文件，不要用 YAML 别名大量复制内容。", example="a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n# ……逐层翻十倍，展开后达数十亿个值")
 declare("S011", "YAML 中的键重复", E,
         "重复的键只有最后一个生效，前面的数字会被悄悄丢弃。", "键重复", "删除或合并重复的键。",
         example="totals:\n  income:\n    total: 1\n    total: 2")
@@ -46,8 +46,8 @@ declare("S012", "未知的公开模板", E,
 
 def _amounts(value, path=()):
     """Every Decimal in the raw data with its path (quantities included: they are checked too)."""
-    if isinstance(value, Decimal):
-        yield path, value
+    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):  # `basic: -12` is an int
+        yield path, Decimal(value)
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _amounts(item, path + (key,))

@@ -51,7 +51,7 @@ def _report_statement(ctx, code, st, expected, found, **values):
 
 @rule("N001", "正文所述金额与数据不符", E,
       "正文中的收入、支出、基本支出、人员经费、公用经费、项目支出、“三公”经费、机关运行经费、政府采购、固定资产等金额，必须与表格一致。",
-      "正文“{excerpt}”中的{figure}与数据不符", "改正正文或数据；可用占位符 {{{{ expenditure.basic }}}} 直接引用数据。",
+      "正文“{excerpt}”中的{figure}与数据不符", "改正正文或数据；可用占位符 {{ expenditure.basic }} 直接引用数据。",
       example="2023年预算收入1043.56万元（数据为 1043.55）")
 def stated_values(ctx):
     statements, _ = _statements(ctx)
@@ -143,7 +143,7 @@ def _lines(ctx):
 
 
 @rule("N005", "占位符引用了不存在的数据项", E,
-      "占位符 {{{{ 名称 }}}} 会被替换为数据；名称写错则无法替换。", "占位符“{name}”不存在",
+      "占位符 {{ 名称 }} 会被替换为数据；名称写错则无法替换。", "占位符“{name}”不存在",
       "使用 `budgetsite figures` 列出的名称。", example="{{ expenditure.basik }}")
 def unknown_placeholder(ctx):
     for number, line in enumerate(_lines(ctx), start=1):
@@ -183,7 +183,7 @@ def missing_sections(ctx):
 
 
 @rule("N008", "表格占位符不可用", E,
-      "表格占位符 {{{{table:…}}}} 只能放置本章节在模板中包含的表格，且每张表只放一次。",
+      "表格占位符 {{table:…}} 只能放置本章节在模板中包含的表格，且每张表只放一次。",
       "表格占位符“{table}”{problem}", "改正表格标识或移到正确的章节。", example="{{table:procurment}}")
 def table_markers(ctx):
     narrative, profile = ctx.entry.narrative, ctx.profile

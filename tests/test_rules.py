@@ -1,0 +1,426 @@
+"""Every rule: one failing and one passing case, named after its code.
+
+A new rule in the registry without a case here fails `test_every_rule_has_a_case`, so adding a
+rule forces adding its test. Each failing case changes one thing in the valid base fixture
+(tests/conftest.py) and must produce a diagnostic with that code, pointing at the right file and
+at a line that shows the offending value.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+try:  # tests/ on sys.path (rootdir layout) or tests as a package
+    from conftest import BUDGET, DELETE, UNIT_ID, YEAR, SiteTree, codes, deep_merge, describe, dump_yaml, of_code
+except ImportError:  # pragma: no cover - depends on how pytest was configured
+    from tests.conftest import BUDGET, DELETE, UNIT_ID, YEAR, SiteTree, codes, deep_merge, describe, dump_yaml, of_code
+from generator.diagnostics import Severity
+from generator.rules import load_all
+from generator.rules_doc import DOC_PATH
+
+D = Decimal
+Setup = Callable[[SiteTree], None]
+
+
+@dataclass(frozen=True)
+class Case:
+    fail: Setup  # turns the valid base into content that breaks the rule
+    file: Callable[[SiteTree], Path]  # the file the diagnostic must point at
+    line_has: str | None = None  # text expected on the reported line
+    passing: Setup | None = None  # a variant where the rule applies and holds (default: the base itself)
+
+
+# ---- small builders for cases --------------------------------------------------------------
+
+
+def budget(patch: dict, unit: str = UNIT_ID, year: int = YEAR) -> Setup:
+    return lambda t: t.patch_budget(patch, unit, year)
+
+
+def edit(change: Callable[[dict], None]) -> Setup:
+    """Change the base budget in place (for list items, which a patch would replace wholesale)."""
+    return lambda t: change(t.year().budget)
+
+
+def narrative(old: str, new: str) -> Setup:
+    return lambda t: t.replace_in_narrative(old, new)
+
+
+def raw_budget(transform: Callable[[str], str]) -> Setup:
+    """Write budget.yaml as text, for what a dict cannot express (tabs, duplicate keys)."""
+
+    def setup(t: SiteTree) -> None:
+        text = dump_yaml(t.year().budget)
+        changed = transform(text)
+        assert changed != text, "the transform did not change budget.yaml"
+        t.put_file(f"units/{UNIT_ID}/{YEAR}/budget.yaml", changed)
+
+    return setup
+
+
+def both(*setups: Setup) -> Setup:
+    def setup(t: SiteTree) -> None:
+        for s in setups:
+            s(t)
+
+    return setup
+
+
+def _set(path: tuple, value) -> Callable[[dict], None]:
+    def change(data: dict) -> None:
+        for key in path[:-1]:
+            data = data[key]
+        data[path[-1]] = value
+
+    return change
+
+
+def _append(path: tuple, value) -> Callable[[dict], None]:
+    def change(data: dict) -> None:
+        for key in path:
+            data = data[key]
+        data.append(value)
+
+    return change
+
+
+BUDGET_FILE = lambda t: t.budget_path()  # noqa: E731
+NARRATIVE_FILE = lambda t: t.narrative_path()  # noqa: E731
+UNIT_FILE = lambda t: t.unit_path()  # noqa: E731
+
+# Last year's disclosure as a later year's previous_year records it (see BUDGET["previous_year"]).
+PRIOR_YEAR = {
+    "totals": {
+        "income": {"total": D("90.00")},
+        "expenditure": {"total": D("90.00"), "basic": D("74.00"), "project": D("16.00"),
+                        "personnel": D("56.00"), "public": D("18.00")},
+    },
+    "three_public": {"outbound": D("0.00"), "vehicle_operation": D("4.50"), "reception": D("5.00")},
+}
+OTHER_UNIT = "zeta-office"  # sorts after demo-office, so cross-unit findings land on it
+
+
+def _alias_catalogue(t: SiteTree) -> None:
+    """The site's catalogue accepts a second name for 2010101, so only C003 can object."""
+    t.put_file("catalogue/functional.yaml", '"2010101": [行政运行, 行政运转]\n')
+
+
+def _other_unit_named(name: str) -> Setup:
+    def setup(t: SiteTree) -> None:
+        functional = copy.deepcopy(BUDGET["functional"])
+        functional[0]["name"] = name
+        t.add_unit(OTHER_UNIT, budget={"functional": functional})
+
+    return setup
+
+
+NO_FUNCTIONAL = {"functional": []}
+NO_ECONOMIC = {"economic": []}
+
+CASES: dict[str, Case] = {
+    # ---- S: files and format (read time) -------------------------------------------------
+    "S001": Case(raw_budget(lambda s: s.replace("  basic: 50.00", "\tbasic: 50.00", 1)), BUDGET_FILE,
+                 "basic: 50.00"),
+    "S002": Case(budget({"totals": {"income": {"totl": D("100.00")}}}), BUDGET_FILE, "totl"),
+    "S003": Case(budget({"fixed_assets": {"as_of": DELETE}}), BUDGET_FILE),
+    "S004": Case(budget({"year": "二〇二三"}), BUDGET_FILE, "year: 二〇二三"),
+    "S005": Case(budget({"totals": {"income": {"total": "1,043.55"}}}), BUDGET_FILE, "1,043.55"),
+    "S009": Case(lambda t: t.patch_unit({"id": "other-office"}), UNIT_FILE, "id: other-office"),
+    "S010": Case(lambda t: t.put_file(f"units/{UNIT_ID}/{YEAR}/budget.yaml",
+                                      "year: 2023\n" + ("# 填充\n" * 300_000)), BUDGET_FILE, "year"),
+    "S011": Case(raw_budget(lambda s: s.replace("  income:\n    total: 100.00\n",
+                                                "  income:\n    total: 100.00\n    total: 100.00\n", 1)),
+                 BUDGET_FILE, "total: 100.00"),
+    "S012": Case(budget({"profile": "hebei-2099"}), BUDGET_FILE, "profile: hebei-2099"),
+    # ---- S: files and format (checked on the data) ---------------------------------------
+    "S006": Case(budget({"fixed_assets": {"other": {"value": D("5.004")}}}), BUDGET_FILE, "value: 5.004"),
+    "S007": Case(edit(_set(("procurement", "items", 0, "sme_reserved"), D("-0.50"))), BUDGET_FILE,
+                 "sme_reserved: -0.50"),
+    "S008": Case(edit(_append(("functional",), {"code": "2010101", "name": "行政运行", "basic": D("0.00")})),
+                 BUDGET_FILE, "2010101"),
+    # ---- C, H: classification codes --------------------------------------------------------
+    "C001": Case(edit(_set(("functional", 1, "code"), "2010198")), BUDGET_FILE, "2010198"),
+    "C002": Case(edit(_set(("functional", 0, "name"), "一般行政管理事务")), BUDGET_FILE, "一般行政管理事务"),
+    "C003": Case(both(_alias_catalogue, _other_unit_named("行政运转")), lambda t: t.budget_path(OTHER_UNIT),
+                 "行政运转", passing=both(_alias_catalogue, _other_unit_named("行政运行"))),
+    "C004": Case(edit(_set(("functional", 0, "code"), "20101")), BUDGET_FILE, "20101"),
+    "H001": Case(edit(_set(("functional", 1, "code"), "2019801")), BUDGET_FILE, "2019801"),
+    # ---- B, X: balances and cross-table relations ------------------------------------------
+    "B001": Case(budget({"totals": {"expenditure": {"year_end_balance": D("10.00"), "grand_total": D("110.00")}}}),
+                 BUDGET_FILE, "grand_total: 100.00"),
+    "B002": Case(budget({"totals": {"income": {"carry_over": D("5.00")}}}), BUDGET_FILE, "grand_total: 100.00"),
+    "B003": Case(budget({"totals": {"expenditure": {"year_end_balance": D("5.00")}}}), BUDGET_FILE,
+                 "grand_total: 100.00"),
+    "B004": Case(budget({**NO_FUNCTIONAL, "totals": {"income": {"general_budget": D("90.00")}}}), BUDGET_FILE,
+                 "total: 100.00", passing=budget(NO_FUNCTIONAL)),
+    "B005": Case(budget({"totals": {"expenditure": {"basic": D("81.00")}}}), BUDGET_FILE, "total: 100.00"),
+    "B006": Case(budget({**NO_ECONOMIC, "totals": {"expenditure": {"public": D("19.00")}}}), BUDGET_FILE,
+                 "basic: 80.00", passing=budget(NO_ECONOMIC)),
+    "X001": Case(budget({"totals": {"income": {"government_fund": D("1.00")}}}), BUDGET_FILE,
+                 "government_fund: 1.00"),
+    "X002": Case(edit(_set(("economic", 0, "personnel"), D("31.00"))), BUDGET_FILE, "30101"),
+    "X003": Case(budget({"totals": {"operating_costs": D("21.00")}}), BUDGET_FILE, "operating_costs: 21.00"),
+    "X004": Case(budget(NO_FUNCTIONAL), BUDGET_FILE),
+    # ---- T, P, A: 三公, procurement, assets ------------------------------------------------
+    "T001": Case(budget({"three_public": {"subtotal": D("10.00")}}), BUDGET_FILE, "subtotal: 10.00"),
+    "P001": Case(budget({"procurement": {"total": D("2.00")}}), BUDGET_FILE, "total: 2.00"),
+    "P002": Case(edit(_set(("procurement", "items", 0, "unit_price"), D("0.70"))), BUDGET_FILE,
+                 "project: 业务工作经费"),
+    "P003": Case(edit(_set(("procurement", "items", 0, "general_budget"), D("1.00"))), BUDGET_FILE,
+                 "amount: 1.20"),
+    "P004": Case(budget({"fixed_assets": {"planned_purchases": D("5.00")}}), BUDGET_FILE,
+                 "planned_purchases: 5.00"),
+    "A001": Case(budget({"fixed_assets": {"total": D("61.00")}}), BUDGET_FILE, "total: 61.00"),
+    "A002": Case(budget({"fixed_assets": {"office_buildings": {"quantity": 600}}}), BUDGET_FILE, "quantity: 600"),
+    # ---- F: performance ---------------------------------------------------------------------
+    "F001": Case(edit(_set(("performance", "projects", 0, "schedule"), {"3月底": 50, "6月底": 40})),
+                 BUDGET_FILE, "6月底: 40"),
+    "F002": Case(edit(_set(("performance", "projects", 0, "funding"), {"fiscal": D("15.00"), "other": D("1.00")})),
+                 BUDGET_FILE, "fiscal: 15.00"),
+    "F003": Case(edit(_append(("performance", "projects"), {"name": "另一项目", "goal": "完成另一项工作。",
+                                                            "amount": D("5.00")})),
+                 BUDGET_FILE, "name: 业务工作经费"),
+    # ---- N: narrative agrees with the data, and is safe ------------------------------------
+    "N001": Case(narrative("一般公共预算收入100.00万元", "一般公共预算收入100.01万元"), NARRATIVE_FILE,
+                 "一般公共预算收入100.01万元"),
+    "N002": Case(budget({"previous_year": {"totals": {"expenditure": {"total": D("91.00")}}}}), NARRATIVE_FILE,
+                 "较2022年预算增加10.00万元"),
+    # Last year's basic 73 (personnel 55): every stated change equals this year minus last year,
+    # but basic +7 and project +4 do not add up to the stated total +10.
+    "N003": Case(both(budget({"previous_year": {"totals": {"expenditure": {"basic": D("73.00"),
+                                                                           "personnel": D("55.00")}}}}),
+                      narrative("基本支出增加6.00万元，主要为人员经费增加4.00万元",
+                                "基本支出增加7.00万元，主要为人员经费增加5.00万元")),
+                 NARRATIVE_FILE, "较2022年预算增加10.00万元"),
+    "N004": Case(narrative("（一）业务工作经费项目支出20.00万元", "（一）其他业务项目支出15.00万元"), NARRATIVE_FILE,
+                 "其他业务项目支出15.00万元"),
+    "N005": Case(narrative("部门职责：", "部门职责：{{ expenditure.basik }}"), NARRATIVE_FILE, "basik"),
+    "N006": Case(narrative("## 九、其他需要说明的事项", "## 九、其他说明事项"), NARRATIVE_FILE, "其他说明事项"),
+    "N007": Case(narrative("## 九、其他需要说明的事项\n\n无。\n", ""), NARRATIVE_FILE),
+    "N008": Case(narrative("{{table:procurement}}", "{{table:procurment}}"), NARRATIVE_FILE, "procurment"),
+    "N009": Case(narrative("全部收入和支出都反映在预算中。", "全部收入和支出都反映在预算中，另安排经费12.5万元用于培训。"),
+                 NARRATIVE_FILE, "12.5万元"),
+    "N010": Case(edit(lambda b: b["performance"]["projects"][0].update(amount=D("18.00"),
+                                                                       funding={"fiscal": D("18.00")})),
+                 NARRATIVE_FILE, "业务工作经费项目支出20.00万元"),
+    "N011": Case(narrative("部门职责：", "部门职责：<b>重要</b>"), NARRATIVE_FILE, "<b>"),
+    "N012": Case(narrative("1、基本支出：", "![图](file:///etc/passwd)\n\n1、基本支出："), NARRATIVE_FILE,
+                 "file:///etc/passwd"),
+    # ---- Y: across years -------------------------------------------------------------------
+    "Y001": Case(lambda t: t.add_year(2022, deep_merge(PRIOR_YEAR, {"totals": {"expenditure": {"total": D("91.00")}}})),
+                 BUDGET_FILE, "totals:", passing=lambda t: t.add_year(2022, copy.deepcopy(PRIOR_YEAR))),
+    # ---- D: acknowledgements ---------------------------------------------------------------
+    "D001": Case(budget({"acknowledged": [{"rule": "N001", "at": "不存在的片段", "reason": "测试"}]}), BUDGET_FILE,
+                 "rule: N001",
+                 passing=budget({"fixed_assets": {"total": D("61.00")},
+                                 "acknowledged": [{"rule": "A001", "at": "fixed_assets.total", "reason": "公开文本如此"}]})),
+}
+
+REGISTRY = load_all()
+LOAD_CODES = sorted(code for code, spec in REGISTRY.items() if spec.scope == "load" and code != "D001")
+
+
+# ---- the base fixture -----------------------------------------------------------------------
+
+
+def test_base_fixture_checks_clean(site_tree):
+    report = site_tree.check()
+    assert report.diagnostics == [], describe(report)
+    assert not report.failed(strict=True)
+    assert [entry.key for entry in report.site.years()] == [f"{UNIT_ID}/{YEAR}"]
+
+
+def test_base_fixture_states_every_figure_the_rules_compare(site_tree):
+    """The base narrative is recognised, so the N rules really compare it (none is vacuously silent)."""
+    from generator.rules.narrative_rules import _statements
+
+    report = site_tree.check()
+    statements, unrecognised = _statements(report.contexts[f"{UNIT_ID}/{YEAR}"])
+    stated = {(s.kind, s.figure) for s in statements}
+    assert unrecognised == []
+    for figure in ("income.total", "income.general_budget", "expenditure.total", "expenditure.basic",
+                   "expenditure.personnel", "expenditure.public", "expenditure.project", "operating_costs",
+                   "three_public.subtotal", "procurement.total", "fixed_assets.total"):
+        assert ("value", figure) in stated, figure
+    assert ("change", "change.expenditure.total") in stated
+    assert ("item", "expenditure.project") in stated
+    assert ("change_item", "change.expenditure.project") in stated
+
+
+# ---- the registry and its cases ---------------------------------------------------------------
+
+
+def test_every_rule_has_a_case():
+    missing = sorted(set(REGISTRY) - set(CASES))
+    stale = sorted(set(CASES) - set(REGISTRY))
+    assert not missing, f"rules without a failing/passing case in tests/test_rules.py: {missing}"
+    assert not stale, f"cases for rules that no longer exist: {stale}"
+
+
+def _failing(code: str, make_site) -> tuple[SiteTree, list]:
+    case = CASES[code]
+    tree = make_site()
+    case.fail(tree)
+    report = tree.check()
+    found = of_code(report, code)
+    assert found, f"{code} not reported; got:\n{describe(report)}"
+    expected_file = tree.display(case.file(tree))
+    located = [d for d in found if d.location.file == expected_file and d.location.line > 0]
+    assert located, f"{code} should point into {expected_file} at a line; got:\n{describe(report)}"
+    return tree, located
+
+
+@pytest.mark.parametrize("code", sorted(CASES), ids=sorted(CASES))
+def test_failing_case(code, make_site):
+    _, located = _failing(code, make_site)
+    assert all(d.severity is REGISTRY[code].severity for d in located)
+    assert all(d.column > 0 for d in (x.location for x in located))
+    assert all(d.message and "{" not in d.message.replace("{{", "") for d in located), [d.message for d in located]
+
+
+LINE_CASES = [code for code in sorted(CASES) if CASES[code].line_has is not None]
+
+
+@pytest.mark.parametrize("code", LINE_CASES)
+def test_failing_case_points_at_the_offending_line(code, make_site):
+    tree, located = _failing(code, make_site)
+    lines = [tree.line(d.location.file, d.location.line) for d in located]
+    assert any(CASES[code].line_has in line for line in lines), \
+        f"{code} points at {lines}, expected a line with “{CASES[code].line_has}”"
+
+
+@pytest.mark.parametrize("code", sorted(CASES), ids=sorted(CASES))
+def test_passing_case(code, make_site):
+    case = CASES[code]
+    tree = make_site()
+    if case.passing is not None:
+        case.passing(tree)
+    report = tree.check()
+    assert code not in codes(report), describe(report)
+
+
+# ---- acknowledgements ---------------------------------------------------------------------------
+
+ACKNOWLEDGEABLE = sorted(code for code, spec in REGISTRY.items() if spec.scope != "load")
+
+
+@pytest.mark.parametrize("code", ACKNOWLEDGEABLE, ids=ACKNOWLEDGEABLE)
+def test_acknowledged_deviation_passes(code, make_site):
+    """Acknowledging each diagnostic of a failing case (rule + at) turns it into an acknowledged deviation."""
+    tree = make_site()
+    CASES[code].fail(tree)
+    first = tree.check()
+    assert of_code(first, code)
+    per_year: dict[tuple, list] = {}
+    for d in first.diagnostics:
+        per_year.setdefault((d.unit, d.year), []).append({"rule": d.code, "at": d.subject, "reason": "公开文本如此，如实保留"})
+    for (unit, year), entries in per_year.items():
+        tree.patch_budget({"acknowledged": entries}, unit=unit, year=year)
+    second = tree.check()
+    assert second.diagnostics, describe(second)
+    assert all(d.acknowledged == "公开文本如此，如实保留" for d in second.diagnostics), describe(second)
+    assert "D001" not in codes(second)
+    assert not second.failed(strict=True)
+    assert second.acknowledged == len(first.diagnostics)
+
+
+def test_acknowledgement_without_at_covers_every_diagnostic_of_the_rule(site_tree):
+    site_tree.patch_budget({
+        "functional": [dict(line, code=f"20101{90 + i}") for i, line in enumerate(BUDGET["functional"][:2])]
+        + BUDGET["functional"][2:],
+        "acknowledged": [{"rule": "C001", "reason": "新设科目，目录尚未收录"}],
+    })
+    report = site_tree.check()
+    c001 = of_code(report, "C001")
+    assert len(c001) == 2
+    assert all(d.acknowledged == "新设科目，目录尚未收录" for d in c001)
+    assert "D001" not in codes(report)
+
+
+def test_acknowledgement_of_another_rule_does_not_hide_the_error(site_tree):
+    site_tree.patch_budget({
+        "fixed_assets": {"total": D("61.00")},
+        "acknowledged": [{"rule": "A002", "at": "fixed_assets.total", "reason": "规则写错了"}],
+    })
+    report = site_tree.check()
+    [a001] = of_code(report, "A001")
+    assert a001.acknowledged is None
+    [d001] = of_code(report, "D001")
+    assert d001.severity is Severity.WARNING
+    assert "A002" in d001.message
+    assert report.failed()
+
+
+def test_acknowledgement_at_another_place_does_not_hide_the_error(site_tree):
+    site_tree.patch_budget({
+        "fixed_assets": {"total": D("61.00")},
+        "acknowledged": [{"rule": "A001", "at": "procurement.total", "reason": "位置写错了"}],
+    })
+    report = site_tree.check()
+    assert of_code(report, "A001")[0].acknowledged is None
+    assert "D001" in codes(report)
+    assert report.failed()
+
+
+# ---- rule metadata and documentation ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", sorted(REGISTRY), ids=sorted(REGISTRY))
+def test_rule_is_documented(code):
+    spec = REGISTRY[code]
+    for attribute in ("title", "rationale", "fix", "message", "example"):
+        value = getattr(spec, attribute)
+        assert isinstance(value, str) and value.strip(), f"{code} has no {attribute}"
+    for attribute in ("title", "rationale", "fix", "example"):
+        # Only `message` is a format template; elsewhere doubled braces would be shown as typed.
+        assert "{{{{" not in getattr(spec, attribute), f"{code}.{attribute} has over-escaped braces"
+    assert spec.family != "其他", f"{code} belongs to no family"
+    assert f"### {code} {spec.title}" in DOC_PATH.read_text(encoding="utf-8"), \
+        f"{code} is missing from docs/rules.md: run `python -m generator.rules_doc`"
+
+
+def test_rule_codes_are_stable_shape():
+    import re
+
+    assert all(re.fullmatch(r"[A-Z]\d{3}", code) for code in REGISTRY)
+    assert LOAD_CODES == ["S001", "S002", "S003", "S004", "S005", "S009", "S010", "S011", "S012"]
+
+
+def test_rules_doc_is_up_to_date():
+    from generator.rules_doc import render
+
+    current = DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.exists() else ""
+    assert current == render(), "docs/rules.md is out of date: run `python -m generator.rules_doc`"
+
+
+def test_rules_doc_groups_rules_by_family():
+    from generator.rules_doc import render
+
+    text = render()
+    family_of_heading = {}
+    current = None
+    fenced = False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif fenced:
+            continue
+        elif line.startswith("## "):
+            current = line[3:]
+        elif line.startswith("### "):
+            family_of_heading[line.split()[1]] = current
+    assert set(family_of_heading) == set(REGISTRY)
+    for code, heading in family_of_heading.items():
+        assert heading == f"{REGISTRY[code].family}（{code[0]}）"
+    for code, spec in REGISTRY.items():
+        section = text.split(f"### {code} ", 1)[1].split("\n### ", 1)[0]
+        assert f"级别：{spec.severity.label}" in section
+        assert "**检查什么、为什么**" in section and spec.rationale in section
+        assert "**出错示例**" in section and spec.example.rstrip() in section
+        assert "**怎么改**" in section and spec.fix in section

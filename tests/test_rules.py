@@ -424,3 +424,44 @@ def test_rules_doc_groups_rules_by_family():
         assert "**检查什么、为什么**" in section and spec.rationale in section
         assert "**出错示例**" in section and spec.example.rstrip() in section
         assert "**怎么改**" in section and spec.fix in section
+
+
+# Examples that need a context the base fixture does not have.
+EXAMPLE_CONTEXT: dict[str, Setup] = {
+    "B004": budget(NO_FUNCTIONAL),  # B004 compares published income only when there are no line items
+    "B006": budget(NO_ECONOMIC),
+    "Y001": lambda t: t.add_year(2022, copy.deepcopy(PRIOR_YEAR)),
+}
+
+
+def _budget_examples() -> list[str]:
+    """Rules whose documented example is a fragment of budget.yaml (top-level keys of a disclosure)."""
+    from generator.model import Disclosure
+    from generator.yamlsource import YamlDocument, parse_yaml_text
+
+    out = []
+    for code, spec in sorted(REGISTRY.items()):
+        doc = parse_yaml_text(spec.example, YamlDocument(DOC_PATH, None))
+        if not doc.problems and isinstance(doc.data, dict) and set(doc.data) <= set(Disclosure.model_fields):
+            out.append(code)
+    return out
+
+
+BUDGET_EXAMPLES = _budget_examples()
+
+
+def test_most_examples_are_budget_fragments():
+    assert len(BUDGET_EXAMPLES) >= 30, BUDGET_EXAMPLES
+
+
+@pytest.mark.parametrize("code", BUDGET_EXAMPLES, ids=BUDGET_EXAMPLES)
+def test_documented_example_really_fails(code, make_site):
+    """The 出错示例 of docs/rules.md, merged into the valid base budget, triggers its rule."""
+    from generator.yamlsource import YamlDocument, parse_yaml_text
+
+    tree = make_site()
+    if code in EXAMPLE_CONTEXT:
+        EXAMPLE_CONTEXT[code](tree)
+    tree.patch_budget(parse_yaml_text(REGISTRY[code].example, YamlDocument(DOC_PATH, None)).data)
+    report = tree.check()
+    assert code in codes(report), f"the example of {code} does not fail:\n{describe(report)}"

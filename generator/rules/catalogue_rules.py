@@ -18,7 +18,7 @@ def _lines(ctx):
 @rule("C001", "科目编码不在目录中", W,
       "目录外的编码可能是录入错误，也可能是新设科目；后者应补入站点目录（content/catalogue/）。",
       "{label}科目 {code} 不在科目目录中", "核对编码；若为新科目，在 content/catalogue/{field}.yaml 中补充编码和名称。",
-      example="functional:\n  - {code: \"2019999\", basic: 1}")
+      example="functional:\n  - {code: \"2010198\", basic: 1}   # 20101 人大事务 下没有 98 项")
 def unknown_code(ctx):
     for field, label, _, i, line in _lines(ctx):
         if ctx.catalogue.name(field, line.code) is None:

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
 from generator.document import Document
-from generator.money import fmt_plain
+from generator.export import disclosure_json, table_csv
 from generator.tables import Table
 
 FIELD_TYPES = {"money": "number", "number": "number"}
-
-
-def csv_text(table: Table) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    writer.writerows(table.records())
-    return "\ufeff" + buffer.getvalue()
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -61,18 +51,6 @@ def resource(doc: Document, table: Table, prefix: str = "") -> dict:
     }
 
 
-def disclosure_json(doc: Document) -> str:
-    figures = {name: fmt_plain(doc.figures.value(name)) for name in doc.figures.names()
-               if doc.figures.value(name) is not None}
-    payload = {
-        "unit": {"id": doc.unit_id, **doc.unit.model_dump(mode="json")},
-        "title": doc.title,
-        "disclosure": doc.disclosure.model_dump(mode="json"),
-        "figures": figures,
-    }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-
-
 def package(name: str, title: str, resources: list[dict]) -> str:
     descriptor = {
         "profile": "data-package",
@@ -93,7 +71,7 @@ def json_resource(doc: Document, prefix: str = "") -> dict:
 def write_disclosure_data(doc: Document, directory: Path, write) -> None:
     """Write CSVs, JSON and datapackage.json for one unit and year. `write(path, text)` records files."""
     for table in doc.tables:
-        write(directory / table_file(table), csv_text(table))
+        write(directory / table_file(table), table_csv(table))
     write(directory / json_name(doc), disclosure_json(doc))
     resources = [resource(doc, t) for t in doc.tables] + [json_resource(doc)]
     write(directory / "datapackage.json", package(f"{doc.unit_id}-{doc.year}", doc.title, resources))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.yamlsource import YamlDocument, load_yaml
+from generator.yamlsource import YamlDocument, load_builtin_yaml, load_yaml
 
 BUILTIN = Path(__file__).parent / "data" / "catalogue"
 
@@ -43,7 +43,7 @@ def load_catalogue(extra_dir: Path | None) -> Catalogue:
     for kind in ("functional", "economic"):
         builtin = BUILTIN / f"{kind}.yaml"
         if builtin.exists():
-            catalogue.extend(kind, load_yaml(builtin))
+            catalogue.extend(kind, load_builtin_yaml(builtin))
         if extra_dir is not None and (extra_dir / f"{kind}.yaml").exists():
             catalogue.extend(kind, load_yaml(extra_dir / f"{kind}.yaml"))
     return catalogue

@@ -9,7 +9,6 @@ from pathlib import Path
 from generator import figures as figures_mod
 from generator.content import Site, YearEntry, load_site
 from generator.diagnostics import Diagnostic, Severity
-from generator.narrative_figures import load_patterns
 from generator.rules import DisclosureContext, load_all, run_disclosure_rules, site_rules
 from generator.rules.cross_unit import stale_acknowledgements
 
@@ -47,7 +46,6 @@ def check_site(content: Path) -> Report:
         site = load_site(content)
     finally:
         gc.enable()
-    site.patterns, pattern_docs = load_patterns(content)
     report = Report(site, list(site.diagnostics))
     by_entry: dict[str, list[Diagnostic]] = {}
 

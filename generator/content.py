@@ -14,8 +14,9 @@ from generator.catalogue import Catalogue, load_catalogue
 from generator.diagnostics import Diagnostic, Location, Severity, relative
 from generator.model import Disclosure, SiteSettings, Unit
 from generator.model.profile import Profile
-from generator.narrative import Narrative, parse_narrative
-from generator.yamlsource import YamlDocument, load_yaml
+from generator.narrative import Narrative, match_sections, parse_narrative
+from generator.narrative_figures import PatternList, pattern_files
+from generator.yamlsource import YamlDocument, load_builtin_yaml, load_yaml
 
 BUILTIN_PROFILES = Path(__file__).parent / "data" / "profiles"
 UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -58,6 +59,7 @@ class Site:
     catalogue: Catalogue
     units: list[UnitEntry]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    patterns: list = field(default_factory=list)  # how the narrative states figures (narrative_figures)
 
     def display(self, path: Path) -> str:
         return relative(path, self.root.parent)
@@ -74,6 +76,7 @@ def load_site(root: Path) -> Site:
     site.settings_doc, site.settings = _load_model(site, root / "site.yaml", SiteSettings, required=True)
     site.profiles = _load_profiles(site)
     site.catalogue = load_catalogue(root / "catalogue")
+    site.patterns = _load_patterns(site)
     for doc in site.catalogue.documents:
         site.diagnostics.extend(_yaml_problems(site, doc))
     units_dir = root / "units"
@@ -84,13 +87,13 @@ def load_site(root: Path) -> Site:
     return site
 
 
-def _load_model(site: Site, path: Path, model, required: bool):
+def _load_model(site: Site, path: Path, model, required: bool, builtin: bool = False):
     display = site.display(path)
     if not path.exists():
         if required:
             site.diagnostics.append(Diagnostic("S003", Severity.ERROR, f"缺少文件 {path.name}", Location(display)))
         return None, None
-    doc = load_yaml(path)
+    doc = load_builtin_yaml(path) if builtin else load_yaml(path)
     site.diagnostics.extend(_yaml_problems(site, doc))
     if doc.data is None and doc.problems:
         return doc, None
@@ -107,11 +110,25 @@ def _yaml_problems(site: Site, doc: YamlDocument) -> list[Diagnostic]:
     ]
 
 
+def _load_patterns(site: Site) -> list:
+    patterns = []
+    for path, builtin in pattern_files(site.root):
+        doc = load_builtin_yaml(path) if builtin else load_yaml(path)
+        site.diagnostics.extend(_yaml_problems(site, doc))
+        if doc.data is None and doc.problems:
+            continue
+        listed, problems = schema_errors.validate(doc, PatternList, site.display(path))
+        site.diagnostics.extend(problems)
+        patterns.extend(listed.root if listed is not None else [])
+    return patterns
+
+
 def _load_profiles(site: Site) -> dict[str, Profile]:
     profiles: dict[str, Profile] = {}
-    paths = sorted(BUILTIN_PROFILES.glob("*.yaml")) + sorted((site.root / "profiles").glob("*.yaml"))
-    for path in paths:
-        _, profile = _load_model(site, path, Profile, required=True)
+    paths = [(p, True) for p in sorted(BUILTIN_PROFILES.glob("*.yaml"))]
+    paths += [(p, False) for p in sorted((site.root / "profiles").glob("*.yaml"))]
+    for path, builtin in paths:
+        _, profile = _load_model(site, path, Profile, required=True, builtin=builtin)
         if profile is not None:
             profiles[profile.id] = profile
     return profiles
@@ -174,6 +191,8 @@ def _load_year(site: Site, unit: UnitEntry, year_dir: Path) -> YearEntry:
         site.diagnostics.append(Diagnostic("S003", Severity.ERROR, "缺少文件 narrative.md",
                                            Location(entry.narrative_display)))
     entry.profile = _profile_for(site, entry)
+    if entry.narrative is not None and entry.profile is not None:
+        match_sections(entry.narrative, entry.profile)
     return entry
 
 

@@ -13,7 +13,7 @@ from html import escape
 
 from generator import markdown
 from generator.money import fmt_plain
-from generator.narrative import TABLE_MARKER, Section, match_sections, substitute
+from generator.narrative import TABLE_MARKER, Section, substitute
 from generator.tables import BuildInput, Table, build_tables
 
 ORDINALS = "一二三四五六七八九十"
@@ -172,8 +172,7 @@ def build_document(ctx, site) -> Document:
     b = _Build(site, unit, profile.kind, tables, _resolver(ctx.figures), set())
     narrative = entry.narrative
     written: dict[str, Section] = {}
-    if narrative is not None:
-        match_sections(narrative, profile)
+    if narrative is not None:  # sections were matched to the profile when the content was loaded
         written = {s.spec_id: s for s in narrative.sections if s.spec_id}
     sections = []
     for number, spec in enumerate(profile.sections, start=1):

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import TypeAdapter
+from pydantic import RootModel
 
 from generator.model.base import Strict, Text, described
 from generator.narrative import Narrative, line_of
-from generator.yamlsource import load_yaml
 
 BUILTIN = Path(__file__).parent / "data" / "narrative_patterns.yaml"
 AMOUNT = r"\d+(?:\.\d+)?"
@@ -49,19 +48,14 @@ class Statement:
     name: str = ""
 
 
-def load_patterns(content_root: Path | None) -> tuple[list[StatementPattern], list]:
-    """Site patterns first (they may be more specific), then the built-in ones."""
-    adapter = TypeAdapter(list[StatementPattern])
-    paths = [BUILTIN]
-    if content_root is not None and (content_root / "narrative_patterns.yaml").exists():
-        paths.insert(0, content_root / "narrative_patterns.yaml")
-    patterns, documents = [], []
-    for path in paths:
-        doc = load_yaml(path)
-        documents.append(doc)
-        if doc.data:
-            patterns.extend(adapter.validate_python(doc.data))
-    return patterns, documents
+class PatternList(RootModel[list[StatementPattern]]):
+    """narrative_patterns.yaml: a list of patterns."""
+
+
+def pattern_files(content_root: Path) -> list[tuple[Path, bool]]:
+    """Site patterns first (they may be more specific), then the built-in ones; (path, is_builtin)."""
+    site_file = content_root / "narrative_patterns.yaml"
+    return ([(site_file, False)] if site_file.exists() else []) + [(BUILTIN, True)]
 
 
 def extract(narrative: Narrative, patterns: list[StatementPattern], text_of) -> tuple[list[Statement], list[Statement]]:

@@ -7,7 +7,7 @@ import types
 import typing
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 from generator.diagnostics import Diagnostic, Location, Severity
 from generator.yamlsource import YamlDocument
@@ -122,6 +122,8 @@ def _show(value: Any) -> str | None:
 def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     """Field names allowed at `loc` inside `model` (for did-you-mean)."""
     current: Any = model
+    if issubclass(model, RootModel):  # a list at the top of the file: start from its item type
+        current = model.model_fields["root"].annotation
     for part in loc:
         current = _unwrap(current)
         if isinstance(part, int):

@@ -7,6 +7,7 @@ Documents are bounded in size and in alias expansion, and duplicate keys are rep
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -155,6 +156,12 @@ def load_yaml(path: Path) -> YamlDocument:
         doc.problems.append(YamlProblem("S001", f"文件不是 UTF-8 编码（第 {exc.start} 字节）", 1, 1))
         return doc
     return parse_yaml_text(text, doc)
+
+
+@functools.lru_cache(maxsize=None)
+def load_builtin_yaml(path: Path) -> YamlDocument:
+    """The package's own data files (catalogue, profiles, patterns) never change while a process runs."""
+    return load_yaml(path)
 
 
 def parse_yaml_text(text: str, doc: YamlDocument) -> YamlDocument:

@@ -379,3 +379,25 @@ def test_sums_are_exact(site_tree):
     assert type(figures.derived["expenditure.personnel"]) is Decimal
     assert figures.derived["expenditure.personnel"] == Decimal("0.3")
     assert 0.1 + 0.2 != 0.3  # what binary floats would have given
+
+
+def test_site_narrative_patterns_are_validated_like_any_content_file(site_tree):
+    site_tree.write()
+    patterns = site_tree.content / "narrative_patterns.yaml"
+    patterns.write_text("- {figure: expenditure.basic, sections: [overview], patern: \"基本经费{amount}万元\"}\n",
+                        encoding="utf-8")
+    report = site_tree.check()
+    d = only(report, "S002")
+    assert "是否想写“pattern”" in d.message
+    assert d.location.file.endswith("narrative_patterns.yaml") and d.location.line == 1
+    assert report.failed()
+
+
+def test_site_narrative_patterns_are_used_before_the_built_in_ones(site_tree):
+    site_tree.write()
+    (site_tree.content / "narrative_patterns.yaml").write_text(
+        "- {figure: expenditure.basic, sections: [overview], pattern: \"保运转经费{amount}万元\"}\n", encoding="utf-8")
+    year = site_tree.year()
+    year.narrative = year.narrative.replace("### （一）收入说明", "### （一）收入说明\n\n保运转经费99.00万元。", 1)
+    d = only(site_tree.check(), "N001")
+    assert d.found == "99.00" or d.found == "99"

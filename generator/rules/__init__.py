@@ -76,7 +76,7 @@ class DisclosureContext:
     entry: object
     disclosure: object
     figures: Figures
-    produced: list[Diagnostic] = field(default_factory=list)
+    cache: dict = field(default_factory=dict)  # work shared by several rules, e.g. the narrative's statements
 
     @property
     def profile(self):
@@ -111,6 +111,27 @@ class DisclosureContext:
             year=self.entry.year,
             subject=subject,
         )
+
+
+def published_mismatches(ctx: DisclosureContext, names) -> Iterator[tuple[str, Decimal, Decimal]]:
+    """(figure, derived, published) for each recorded total among `names` that its parts contradict."""
+    from generator.money import same
+
+    figures = ctx.figures
+    for name in names:
+        published, derived = figures.published.get(name), figures.derived.get(name)
+        if published is not None and derived is not None and not same(published, derived):
+            yield name, derived, published
+
+
+def report_published_mismatches(ctx: DisclosureContext, code: str, names, **values) -> Iterator[Diagnostic]:
+    """The common shape of X001, T001, P001, A001: a recorded total against the sum of its parts."""
+    from generator.figures import label
+
+    for name, derived, published in published_mismatches(ctx, names):
+        path = ctx.figures.published_paths[name]
+        yield ctx.report(code, ctx.at(*path), expected=derived, found=published, subject=".".join(path),
+                         figure=label(name), **values)
 
 
 def _show(value) -> str | None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from generator.diagnostics import Severity
-from generator.money import same
-from generator.rules import rule
+from generator.rules import report_published_mismatches, rule
 
 E = Severity.ERROR
 
@@ -14,11 +13,7 @@ E = Severity.ERROR
       "资产总额与各类资产价值之和不符", "核对各类资产价值或资产总额。",
       example="fixed_assets:\n  as_of: 2022-12-31\n  total: 50\n  vehicles: {quantity: 3, value: 42.30}")
 def assets_total(ctx):
-    published = ctx.figures.published.get("fixed_assets.total")
-    derived = ctx.figures.derived.get("fixed_assets.total")
-    if published is not None and derived is not None and not same(published, derived):
-        yield ctx.report("A001", ctx.at("fixed_assets", "total"), expected=derived, found=published,
-                         subject="fixed_assets.total")
+    yield from report_published_mismatches(ctx, "A001", ("fixed_assets.total",))
 
 
 @rule("A002", "办公用房超过房屋总量", E,

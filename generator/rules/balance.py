@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.diagnostics import Severity
 from generator.figures import label
 from generator.money import same, total
-from generator.rules import rule
+from generator.rules import report_published_mismatches, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -95,14 +95,9 @@ def basic_split(ctx):
       "记录的{figure}与由明细推算的数不符", "核对明细；若公开文本本身有误，记录为已确认偏差。",
       example="functional:\n  - {code: \"2010101\", basic: 10}\ntotals:\n  expenditure: {basic: 11}")
 def published_vs_derived(ctx):
-    figures = ctx.figures
-    for name, published in figures.published.items():
-        derived = figures.derived.get(name)
-        if name.startswith(("three_public.", "procurement.", "fixed_assets.")):
-            continue  # T001, P001 and A001 report these with their own codes
-        if derived is not None and not same(derived, published):
-            yield ctx.report("X001", ctx.at(*figures.published_paths[name]), expected=derived, found=published,
-                             subject=".".join(figures.published_paths[name]), figure=label(name))
+    own_codes = ("three_public.", "procurement.", "fixed_assets.")  # T001, P001, A001 report these
+    names = [n for n in ctx.figures.published if not n.startswith(own_codes)]
+    yield from report_published_mismatches(ctx, "X001", names)
 
 
 @rule("X002", "基本支出表合计与一般公共预算基本支出不符", E,

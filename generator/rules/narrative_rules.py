@@ -8,7 +8,7 @@ from decimal import Decimal
 from generator.diagnostics import Severity
 from generator.figures import label
 from generator.money import fmt_plain, same, total
-from generator.narrative import PLACEHOLDER, TABLE_MARKER, match_sections, section_titles, substitute
+from generator.narrative import PLACEHOLDER, TABLE_MARKER, section_titles, substitute
 from generator.narrative_figures import extract
 from generator.rules import rule
 
@@ -25,13 +25,12 @@ CHANGE_PARTS = {
 
 def _statements(ctx):
     """Cached per disclosure: statements and unrecognised amounts of the narrative."""
-    cache = ctx.__dict__.setdefault("_narrative_cache", {})
+    cache = ctx.cache
     if "statements" not in cache:
         narrative = ctx.entry.narrative
         if narrative is None or ctx.profile is None:
             cache["statements"] = ([], [])
         else:
-            match_sections(narrative, ctx.profile)
             cache["statements"] = extract(narrative, ctx.site.patterns,
                                           lambda s: substitute(s.body, lambda n: _placeholder_value(ctx, n)))
     return cache["statements"]
@@ -54,13 +53,7 @@ def _report_statement(ctx, code, st, expected, found, **values):
       "正文“{excerpt}”中的{figure}与数据不符", "改正正文或数据；可用占位符 {{ expenditure.basic }} 直接引用数据。",
       example="2023年预算收入1043.56万元（数据为 1043.55）")
 def stated_values(ctx):
-    statements, _ = _statements(ctx)
-    for st in statements:
-        if st.kind != "value":
-            continue
-        data = ctx.figures.value(st.figure)
-        if data is not None and not same(data, st.amount):
-            yield _report_statement(ctx, "N001", st, data, st.amount, figure=label(st.figure))
+    yield from _compare_with_data(ctx, "N001", "value")
 
 
 @rule("N002", "正文所述增减额与上年数据不符", E,
@@ -68,13 +61,16 @@ def stated_values(ctx):
       "正文“{excerpt}”所述{figure}与本年数减上年数不符", "核对正文的增减额或上年数。",
       example="较2022年预算增加195.82万元（本年减上年为 195.00）")
 def stated_changes(ctx):
+    yield from _compare_with_data(ctx, "N002", "change")
+
+
+def _compare_with_data(ctx, code: str, kind: str):
+    """Statements of one kind (a value, or a change against last year) that the data contradicts."""
     statements, _ = _statements(ctx)
     for st in statements:
-        if st.kind != "change":
-            continue
-        data = ctx.figures.value(st.figure)
+        data = ctx.figures.value(st.figure) if st.kind == kind else None
         if data is not None and not same(data, st.amount):
-            yield _report_statement(ctx, "N002", st, data, st.amount, figure=label(st.figure))
+            yield _report_statement(ctx, code, st, data, st.amount, figure=label(st.figure))
 
 
 @rule("N003", "增减额与其分项之和不符", E,
@@ -162,7 +158,7 @@ def unknown_sections(ctx):
     narrative, profile = ctx.entry.narrative, ctx.profile
     if narrative is None or profile is None:
         return
-    for section in match_sections(narrative, profile):
+    for section in (s for s in narrative.sections if s.spec_id is None):
         expected = "、".join(section_titles(profile, s)[0] for s in profile.sections)
         yield ctx.report("N006", ctx.in_narrative(section.line), expected=expected, found=section.heading,
                          subject=section.heading, heading=section.heading, profile=profile.id)
@@ -175,7 +171,6 @@ def missing_sections(ctx):
     narrative, profile = ctx.entry.narrative, ctx.profile
     if narrative is None or profile is None:
         return
-    match_sections(narrative, profile)
     for spec in profile.sections:
         if spec.required and narrative.section(spec.id) is None:
             title = section_titles(profile, spec)[0]
@@ -189,7 +184,6 @@ def table_markers(ctx):
     narrative, profile = ctx.entry.narrative, ctx.profile
     if narrative is None or profile is None:
         return
-    match_sections(narrative, profile)
     specs = {s.id: s for s in profile.sections}
     placed = set()
     for section in narrative.sections:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.diagnostics import Severity
 from generator.money import same
-from generator.rules import rule
+from generator.rules import report_published_mismatches, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -13,11 +13,7 @@ E, W = Severity.ERROR, Severity.WARNING
       "政府采购预算合计应等于各采购明细金额之和。", "政府采购合计与明细之和不符", "核对明细或合计。",
       example="procurement:\n  total: 100\n  items:\n    - {item: 办公耗材, general_budget: 80}")
 def procurement_total(ctx):
-    published = ctx.figures.published.get("procurement.total")
-    derived = ctx.figures.derived.get("procurement.total")
-    if published is not None and derived is not None and not same(published, derived):
-        yield ctx.report("P001", ctx.at("procurement", "total"), expected=derived, found=published,
-                         subject="procurement.total")
+    yield from report_published_mismatches(ctx, "P001", ("procurement.total",))
 
 
 @rule("P002", "数量乘单价不等于金额", E,

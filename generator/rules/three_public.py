@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from generator.diagnostics import Severity
-from generator.figures import label
-from generator.money import same
-from generator.rules import rule
+from generator.rules import report_published_mismatches, rule
 
 E = Severity.ERROR
 
@@ -15,9 +13,4 @@ E = Severity.ERROR
       "记录的{figure}与各项之和不符", "核对各项金额或记录的小计、合计。",
       example="three_public:\n  outbound: 0\n  vehicle_operation: 20\n  reception: 10\n  subtotal: 38")
 def three_public_sums(ctx):
-    figures = ctx.figures
-    for name in ("three_public.subtotal", "three_public.total"):
-        published, derived = figures.published.get(name), figures.derived.get(name)
-        if published is not None and derived is not None and not same(published, derived):
-            yield ctx.report("T001", ctx.at(*figures.published_paths[name]), expected=derived, found=published,
-                             subject=".".join(figures.published_paths[name]), figure=label(name))
+    yield from report_published_mismatches(ctx, "T001", ("three_public.subtotal", "three_public.total"))

@@ -37,6 +37,9 @@ def check(
     from generator.check import check_site
     from generator.diagnostics import Severity
 
+    if not content.is_dir():
+        typer.echo(f"内容目录不存在：{content}", err=True)
+        raise typer.Exit(2)
     started = time.perf_counter()
     report = check_site(content)
     elapsed = time.perf_counter() - started

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Iterable
 
@@ -9,6 +10,7 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
+THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # 1,043.55 — not 5,00
 
 
 def parse_money(value: object) -> Decimal:
@@ -24,12 +26,13 @@ def parse_money(value: object) -> Decimal:
     if isinstance(value, float):  # only reachable from Python callers, never from YAML
         raise ValueError("金额不得为二进制浮点数，请使用 Decimal")
     if isinstance(value, str):
-        hint = value.replace(",", "").replace("，", "").strip()
+        written = value.strip().replace("，", ",")
+        hint = written.replace(",", "") if THOUSANDS.match(written) else written
         try:
             Decimal(hint)
             suggestion = f"，请直接写 {hint}（不加引号、不加千分位逗号）"
         except InvalidOperation:
-            suggestion = ""
+            suggestion = "，请去掉引号，写成数字（小数点用“.”）"
         raise ValueError(f"金额应为数字，实际写成了文本 \"{value}\"{suggestion}")
     raise ValueError(f"金额应为数字，实际为 {type(value).__name__}")
 

@@ -86,6 +86,12 @@ def test_bad_yaml_exits_1_without_traceback(site_tree):
     assert re.search(rf"^{re.escape(BUDGET_DISPLAY)}:\d+:\d+: S001 \[错误\] YAML 语法错误", result.stdout, re.MULTILINE)
 
 
+def test_missing_content_folder_is_a_usage_error(tmp_path):
+    result = budgetsite("check", "--content", "no-such-folder", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "内容目录不存在" in result.stderr
+
+
 def test_unknown_option_is_a_usage_error(site_tree):
     site_tree.write()
     result = budgetsite("check", "--content", "content", "--frobnicate", cwd=site_tree.root)

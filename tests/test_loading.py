@@ -151,6 +151,21 @@ def test_amount_written_as_text(site_tree, written, suggestion):
     assert f"请直接写 {suggestion}" in d.message
 
 
+def test_comma_that_is_not_a_thousands_separator_gets_no_false_suggestion(site_tree):
+    site_tree.patch_budget({"totals": {"income": {"total": "5,00"}}})
+    d = only(site_tree.check(), "S005")
+    assert "500" not in d.message and "请去掉引号" in d.message
+
+
+def test_code_written_as_a_yaml_number_is_read_as_its_text(site_tree):
+    budget = site_tree.year().budget
+    budget["functional"][0]["code"] = int(budget["functional"][0]["code"])
+    report = site_tree.check()
+    assert not report.failed(), "\n".join(d.to_text() for d in report.diagnostics)
+    assert report.contexts[next(iter(report.contexts))].disclosure.functional[0].code == str(
+        budget["functional"][0]["code"])
+
+
 def test_binary_float_from_python_is_refused():
     with pytest.raises(ValueError):
         Disclosure.model_validate({"year": 2023, "functional": [{"code": "2010101", "basic": 0.1}]})
@@ -237,7 +252,8 @@ def test_unit_id_must_match_its_directory(site_tree):
 def test_unit_id_with_path_traversal_is_rejected(site_tree):
     site_tree.patch_unit({"id": "../../etc"})
     report = site_tree.check()
-    [d] = [d for d in report.diagnostics if d.code in ("S004", "S009")]
+    d = only(report, "S009")
+    assert d.found == "../../etc"
     assert_located(site_tree, d, site_tree.unit_path(), line=line_number(site_tree, site_tree.unit_path(), "id:"))
     assert report.failed()
 

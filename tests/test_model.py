@@ -39,7 +39,8 @@ def test_quantitative_indicator_value(written, comparator, number, unit):
     assert type(parsed.number) is Decimal
 
 
-@pytest.mark.parametrize("written", ["按时购置", "及时", "有效提升", "满意", "严格按会议标准执行"])
+@pytest.mark.parametrize("written", ["按时购置", "及时", "有效提升", "满意", "严格按会议标准执行",
+                                     "1.根据车辆控办批准情况", "3、完成验收"])
 def test_qualitative_indicator_value(written):
     parsed = parse_indicator_value(written)
     assert parsed.kind == "qualitative"

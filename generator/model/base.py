@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 Text = Annotated[str, StringConstraints(strip_whitespace=False)]
-Code = Annotated[str, StringConstraints(pattern=r"^\d{3}(\d{2}){0,2}$")]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+CODE_PATTERN = r"^\d{3}(\d{2}){0,2}$"  # 类 3, 款 5, 项 7 digits
+Code = Annotated[
+    str,
+    BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),  # code: 2010101
+    StringConstraints(pattern=CODE_PATTERN),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": CODE_PATTERN}] + [
+        {"type": "integer", "minimum": 10 ** (n - 1), "maximum": 10 ** n - 1} for n in (3, 5, 7)]}),
+]
 
 
 class Strict(BaseModel):

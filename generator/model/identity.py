@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from generator.model.base import Slug, Strict, Text, described
+from generator.model.base import Strict, Text, described
 
 
 class Institution(Strict):
@@ -19,7 +19,7 @@ class Institution(Strict):
 class Unit(Strict):
     """unit.yaml：预算单位（或部门）的身份信息，各年度共用。"""
 
-    id: Slug | None = described(
+    id: Text | None = described(
         "稳定标识（小写字母、数字和连字符），须与所在目录名一致；省略时取目录名", default=None
     )
     name: Text = described("单位全称，如 廊坊市人民代表大会常务委员会办公室")

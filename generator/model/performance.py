@@ -12,7 +12,7 @@ from generator.model.base import Strict, Text, described
 from generator.money import Money
 
 COMPARATORS = {"≥": "≥", ">=": "≥", "≤": "≤", "<=": "≤", "=": "=", "＝": "=", "<": "<", "＜": "<", ">": ">", "＞": ">"}
-_VALUE = re.compile(r"^\s*(?P<cmp>≥|≤|>=|<=|=|＝|<|＜|>|＞)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s].*)?\s*$")
+_VALUE = re.compile(r"^\s*(?P<cmp>≥|≤|>=|<=|=|＝|<|＜|>|＞)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s.．、,，。;；:：].*)?\s*$")
 
 
 class ParsedValue(Strict):

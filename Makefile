@@ -7,8 +7,8 @@ setup:
 	bash scripts/setup.sh
 
 site: setup
-	$(PYTHON) -m generator build
-	$(PYTHON) -m generator pdf
+	$(PYTHON) -m generator pdf --compendium
+	$(PYTHON) -m generator build  # after the PDFs, so that every page links its PDF
 
 test: setup
 	$(PYTHON) -m pytest -q

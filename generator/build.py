@@ -83,7 +83,7 @@ def build(content: Path, output: Path, *, search: bool = True, live_reload: bool
         with (progress(steps) if progress else nullcontext(None)) as advance:
             builder.documents(advance)
             builder.build(advance)
-        _carry_pdfs(builder, output, staging)
+        _carry_pdfs(output, staging)
         if search:
             index_site(staging)
         build_id = _build_id(staging)
@@ -98,11 +98,12 @@ def build(content: Path, output: Path, *, search: bool = True, live_reload: bool
                        time.perf_counter() - started, build_id)
 
 
-def _carry_pdfs(builder: SiteBuilder, output: Path, staging: Path) -> None:
-    """PDFs are written by `budgetsite pdf` into the output; keep the linked ones across rebuilds."""
-    from generator.site.builder import disclosure_dir, pdf_name
-
-    for doc in builder.docs.values():
-        rel = disclosure_dir(doc.unit_id, doc.year) + pdf_name(doc.unit_id, doc.year)
-        if (output / rel).is_file() and not (staging / rel).exists():
-            shutil.copy2(output / rel, staging / rel)
+def _carry_pdfs(output: Path, staging: Path) -> None:
+    """PDFs (unit PDFs and compendia) are written by `budgetsite pdf` into the output; keep them across rebuilds."""
+    if not output.is_dir():
+        return
+    for pdf in sorted(output.rglob("*.pdf")):
+        target = staging / pdf.relative_to(output)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(pdf, target)

@@ -12,6 +12,7 @@ from generator.document import build_document
 from generator.pdf.attachments import attachment_files
 from generator.pdf.dates import source_date, w3c
 from generator.pdf.render import Job, Meta, absolutize_images, prefix_ids, render_html, theme_dir, write_pdf
+from generator.site.builder import disclosure_dir, pdf_name
 
 
 @dataclass
@@ -23,7 +24,8 @@ class Written:
 
 
 def unit_pdf_path(output: Path, unit_id: str, year: int) -> Path:
-    return output / "units" / unit_id / str(year) / f"{unit_id}-{year}.pdf"
+    """Where the site links it (one naming rule for both builders)."""
+    return output / disclosure_dir(unit_id, year) / pdf_name(unit_id, year)
 
 
 def compendium_pdf_path(output: Path, year: int) -> Path:

@@ -165,6 +165,21 @@ def test_failed_build_leaves_previous_output(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
 
 
+def test_rebuild_keeps_the_pdfs_and_links_the_unit_pdf(tmp_path):
+    output = tmp_path / "site"
+    build(CONTENT, output, search=False)
+    unit_pdf = output / "units" / "langfang-renda" / "2023" / "langfang-renda-2023.pdf"
+    compendium = output / "2023" / "compendium-2023.pdf"
+    for pdf in (unit_pdf, compendium):  # as `budgetsite pdf` leaves them
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        pdf.write_bytes(b"%PDF-1.7 " + pdf.name.encode())
+    build(CONTENT, output, search=False)
+    assert unit_pdf.read_bytes().endswith(unit_pdf.name.encode())
+    assert compendium.read_bytes().endswith(compendium.name.encode())
+    page = (unit_pdf.parent / "index.html").read_text(encoding="utf-8")
+    assert 'href="langfang-renda-2023.pdf"' in page
+
+
 def test_search_index_finds_chinese_word(site):
     fragments = site / "pagefind" / "fragment"
     assert (site / "pagefind" / "pagefind-ui.js").is_file()

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import figures as figures_mod
-from generator.content import Site, YearEntry, load_site
+from generator.check_cache import CheckCache, UnitRecord, facts_of, year_record
+from generator.content import Site, UnitEntry, load_site
 from generator.diagnostics import Diagnostic, Severity
 from generator.rules import DisclosureContext, load_all, run_disclosure_rules, site_rules
 from generator.rules.cross_unit import stale_acknowledgements
@@ -17,7 +18,8 @@ from generator.rules.cross_unit import stale_acknowledgements
 class Report:
     site: Site
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    contexts: dict[str, DisclosureContext] = field(default_factory=dict)
+    contexts: dict[str, DisclosureContext] = field(default_factory=dict)  # units read in this run
+    facts: dict = field(default_factory=dict)  # every disclosure's Facts, read or cached
 
     def count(self, severity: Severity, acknowledged: bool = False) -> int:
         return sum(1 for d in self.diagnostics
@@ -39,42 +41,53 @@ class Report:
         return self.errors > 0 or (strict and self.warnings > 0)
 
 
-def check_site(content: Path) -> Report:
+def check_site(content: Path, cache_dir: Path | None = None) -> Report:
+    """Check everything. With `cache_dir`, units whose files are unchanged reuse their last result."""
     load_all()
+    cache = CheckCache(cache_dir, content) if cache_dir is not None and content.is_dir() else None
     gc.disable()  # loading builds many small objects that are all kept: collecting them is wasted work
     try:
-        site = load_site(content)
+        site = load_site(content, reuse=cache.reuse if cache else None)
     finally:
         gc.enable()
     report = Report(site, list(site.diagnostics))
-    by_entry: dict[str, list[Diagnostic]] = {}
-
-    def make_context(entry: YearEntry) -> DisclosureContext:
-        if entry.key not in report.contexts:
-            report.contexts[entry.key] = DisclosureContext(site, entry, entry.disclosure,
-                                                           figures_mod.compute(entry.disclosure))
-        return report.contexts[entry.key]
-
-    for entry in site.years():
-        if entry.disclosure is None:
-            continue
-        by_entry.setdefault(entry.key, []).extend(run_disclosure_rules(make_context(entry)))
+    for unit in site.units:
+        if unit.record is None:
+            unit.record = _check_unit(unit, report, cache.key(unit.id) if cache else "")
+        report.diagnostics.extend(unit.record.diagnostics)
+    facts = {f"{unit.id}/{y.year}": y.facts for unit in site.units for y in unit.record.years if y.facts}
+    by_entry = {f"{unit.id}/{y.year}": list(y.diagnostics) for unit in site.units for y in unit.record.years}
     for spec in site_rules():
-        for diagnostic in spec.check(site, make_context):
-            by_entry.setdefault(f"{diagnostic.unit}/{diagnostic.year}", []).append(diagnostic)
-    for entry in site.years():
-        found = by_entry.get(entry.key, [])
-        matched = _acknowledge(entry, found)
-        report.diagnostics.extend(found)
-        report.diagnostics.extend(stale_acknowledgements(entry, matched))
+        for found in spec.check(facts):
+            by_entry[f"{found.unit}/{found.year}"].append(found)
+    for unit in site.units:
+        for year in unit.record.years:
+            found = by_entry[f"{unit.id}/{year.year}"]
+            report.diagnostics.extend(found)
+            report.diagnostics.extend(stale_acknowledgements(year, _acknowledge(year.acknowledged, found), unit.id))
     report.diagnostics.sort(key=Diagnostic.sort_key)
+    report.facts = facts
+    if cache is not None:
+        cache.save(site.units)
     return report
 
 
-def _acknowledge(entry: YearEntry, diagnostics: list[Diagnostic]) -> set[int]:
+def _check_unit(unit: UnitEntry, report: Report, key: str) -> UnitRecord:
+    """Run the disclosure rules on a freshly read unit; its contexts stay available to the builders."""
+    years = []
+    for entry in unit.years:
+        if entry.disclosure is None:
+            years.append(year_record(entry, [], None))
+            continue
+        ctx = report.contexts[entry.key] = DisclosureContext(report.site, entry, entry.disclosure,
+                                                             figures_mod.compute(entry.disclosure))
+        years.append(year_record(entry, run_disclosure_rules(ctx), facts_of(ctx)))
+    return UnitRecord(key, unit.unit, unit.display, unit.diagnostics, years)
+
+
+def _acknowledge(acknowledgements: list, diagnostics: list[Diagnostic]) -> set[int]:
     """Mark diagnostics the author acknowledged; return the indexes of acknowledgements used."""
     used: set[int] = set()
-    acknowledgements = entry.disclosure.acknowledged if entry.disclosure else []
     for diagnostic in diagnostics:
         for i, ack in enumerate(acknowledgements):
             if ack.rule == diagnostic.code and (not ack.at or ack.at == diagnostic.subject or ack.at in diagnostic.subject):

@@ -28,7 +28,7 @@ class YearEntry:
     unit: "UnitEntry"
     year: int
     dir: Path
-    budget_doc: YamlDocument
+    budget_doc: YamlDocument | None  # None when the unit's check result came from the cache
     budget_display: str
     narrative_display: str
     disclosure: Disclosure | None = None
@@ -48,6 +48,13 @@ class UnitEntry:
     display: str
     unit: Unit | None = None
     years: list[YearEntry] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # found while reading this unit's files
+    record: object = None  # generator.check_cache.UnitRecord: this unit's check result, fresh or cached
+
+    @property
+    def loaded(self) -> bool:
+        """False when the unit's files were not read because its cached check result is still valid."""
+        return self.doc is not None
 
 
 @dataclass
@@ -68,7 +75,8 @@ class Site:
         return [entry for unit in self.units for entry in unit.years]
 
 
-def load_site(root: Path) -> Site:
+def load_site(root: Path, reuse=None) -> Site:
+    """Read the content. `reuse(unit_id)` may return a UnitEntry from the check cache instead of reading it."""
     site = Site(root, None, None, {}, Catalogue(), [])
     if not root.is_dir():
         site.diagnostics.append(Diagnostic("S009", Severity.ERROR, f"内容目录不存在：{root}", Location(str(root))))
@@ -81,10 +89,20 @@ def load_site(root: Path) -> Site:
         site.diagnostics.extend(_yaml_problems(site, doc))
     units_dir = root / "units"
     for unit_dir in sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []:
-        unit_entry = _load_unit(site, unit_dir)
+        unit_entry = (reuse and reuse(unit_dir.name)) or load_unit(site, unit_dir)
         if unit_entry is not None:
             site.units.append(unit_entry)
     return site
+
+
+def load_unit(site: Site, unit_dir: Path) -> UnitEntry | None:
+    """Read one unit; the problems found in its files are kept on the unit (they are cached with it)."""
+    start = len(site.diagnostics)
+    entry = _load_unit(site, unit_dir)
+    if entry is not None:
+        entry.diagnostics = site.diagnostics[start:]
+        del site.diagnostics[start:]
+    return entry
 
 
 def _load_model(site: Site, path: Path, model, required: bool, builtin: bool = False):

@@ -28,7 +28,9 @@ BUDGET_DISPLAY = f"content/units/{UNIT_ID}/{YEAR}/budget.yaml"
 
 
 def budgetsite(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONUTF8": "1", "NO_COLOR": "1", "COLUMNS": "200"}
+    # The checkout under test comes first, whatever copy of the package is installed.
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONUTF8": "1", "NO_COLOR": "1", "COLUMNS": "200", "PYTHONPATH": path}
     result = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env, capture_output=True,
                             text=True, encoding="utf-8", timeout=120)
     assert "Traceback" not in result.stderr, result.stderr

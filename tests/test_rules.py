@@ -217,7 +217,7 @@ CASES: dict[str, Case] = {
                  "file:///etc/passwd"),
     # ---- Y: across years -------------------------------------------------------------------
     "Y001": Case(lambda t: t.add_year(2022, deep_merge(PRIOR_YEAR, {"totals": {"expenditure": {"total": D("91.00")}}})),
-                 BUDGET_FILE, "totals:", passing=lambda t: t.add_year(2022, copy.deepcopy(PRIOR_YEAR))),
+                 BUDGET_FILE, "total: 90.00", passing=lambda t: t.add_year(2022, copy.deepcopy(PRIOR_YEAR))),
     # ---- D: acknowledgements ---------------------------------------------------------------
     "D001": Case(budget({"acknowledged": [{"rule": "N001", "at": "不存在的片段", "reason": "测试"}]}), BUDGET_FILE,
                  "rule: N001",

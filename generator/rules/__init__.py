@@ -95,22 +95,29 @@ class DisclosureContext:
 
     def report(self, code: str, location: Location, /, *, expected=None, found=None, subject: str = "",
                **values) -> Diagnostic:
-        spec = REGISTRY[code]
-        difference = None
-        if isinstance(expected, Decimal) and isinstance(found, Decimal):
-            difference = money_difference(expected, found)
-        return Diagnostic(
-            code=code,
-            severity=spec.severity,
-            message=spec.message.format(**{"expected": _show(expected), "found": _show(found), **values}),
-            location=location,
-            expected=_show(expected),
-            found=_show(found),
-            difference=difference,
-            unit=self.entry.unit.id,
-            year=self.entry.year,
-            subject=subject,
-        )
+        return diagnostic(code, location, self.entry.unit.id, self.entry.year, expected=expected, found=found,
+                          subject=subject, **values)
+
+
+def diagnostic(code: str, location: Location, unit: str, year: int, /, *, expected=None, found=None,
+               subject: str = "", **values) -> Diagnostic:
+    """A diagnostic of a registered rule: its severity, and its message filled from `values`."""
+    spec = REGISTRY[code]
+    difference = None
+    if isinstance(expected, Decimal) and isinstance(found, Decimal):
+        difference = money_difference(expected, found)
+    return Diagnostic(
+        code=code,
+        severity=spec.severity,
+        message=spec.message.format(**{"expected": _show(expected), "found": _show(found), **values}),
+        location=location,
+        expected=_show(expected),
+        found=_show(found),
+        difference=difference,
+        unit=unit,
+        year=year,
+        subject=subject,
+    )
 
 
 def published_mismatches(ctx: DisclosureContext, names) -> Iterator[tuple[str, Decimal, Decimal]]:

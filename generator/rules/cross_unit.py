@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.diagnostics import Diagnostic, Location, Severity
 from generator.figures import label
 from generator.money import fmt_plain, same
-from generator.rules import declare, rule
+from generator.rules import declare, diagnostic, rule
 
 declare("D001", "已确认偏差未匹配任何诊断", Severity.WARNING,
         "偏差确认应当精确：问题已改正或位置变了，旧的确认就该删除，以免掩盖新问题。",
@@ -17,53 +17,44 @@ declare("D001", "已确认偏差未匹配任何诊断", Severity.WARNING,
       "同一站点内，同一科目编码必须使用同一名称，否则跨单位比较和汇总会出错。",
       "科目 {code} 在本单位写作“{name}”，在 {other} 写作“{other_name}”", "统一名称（以科目目录为准）。",
       scope="site", example="# 单位甲：2010101 行政运行；单位乙：2010101 行政运转")
-def same_code_same_name(site, make_context):
+def same_code_same_name(facts):
     first: dict[tuple, tuple] = {}
-    for entry in site.years():
-        if entry.disclosure is None:
-            continue
-        for field in ("functional", "economic"):
-            for i, line in enumerate(getattr(entry.disclosure, field)):
-                if not line.name:
-                    continue
-                key = (field, line.code)
-                if key not in first:
-                    first[key] = (line.name, entry.key)
-                elif first[key][0] != line.name:
-                    ctx = make_context(entry)
-                    yield ctx.report("C003", ctx.at(field, i, "name"), expected=first[key][0], found=line.name,
-                                     subject=f"{field}[{i}].name", code=line.code, name=line.name,
-                                     other=first[key][1], other_name=first[key][0])
+    for disclosure in facts.values():
+        for line in disclosure.names:
+            key = (line.field, line.code)
+            if key not in first:
+                first[key] = (line.name, disclosure.key)
+            elif first[key][0] != line.name:
+                yield diagnostic("C003", line.location, disclosure.unit_id, disclosure.year, expected=first[key][0],
+                                 found=line.name, subject=line.subject, code=line.code, name=line.name,
+                                 other=first[key][1], other_name=first[key][0])
 
 
 @rule("Y001", "上年数与上年度公开数据不符", Severity.ERROR,
       "本年记录的上年数（previous_year）应与站点中上年度的公开数据一致，否则“比上年增减”无从谈起。",
       "上年{figure}与 {year} 年度公开数据不符", "核对 previous_year，或上年度数据。", scope="site",
       example="previous_year:\n  totals:\n    expenditure: {total: 847.73}   # 上年度公开 847.70")
-def previous_year_matches(site, make_context):
-    for unit in site.units:
-        by_year = {entry.year: entry for entry in unit.years if entry.disclosure is not None}
-        for year, entry in by_year.items():
-            before = by_year.get(year - 1)
-            if before is None:
-                continue
-            ctx, before_ctx = make_context(entry), make_context(before)
-            for name, recorded in ctx.figures.previous.items():
-                actual = before_ctx.figures.value(name)
-                if actual is not None and not same(actual, recorded):
-                    yield ctx.report("Y001", ctx.at("previous_year"), expected=actual, found=recorded,
-                                     subject=f"previous_year.{name}", figure=label(name), year=year - 1)
+def previous_year_matches(facts):
+    for disclosure in facts.values():
+        before = facts.get(f"{disclosure.unit_id}/{disclosure.year - 1}")
+        if before is None:
+            continue
+        for name, recorded in disclosure.previous.items():
+            actual = before.values.get(name)
+            if actual is not None and not same(actual, recorded):
+                yield diagnostic("Y001", disclosure.previous_at[name], disclosure.unit_id, disclosure.year,
+                                 expected=actual, found=recorded, subject=f"previous_year.{name}",
+                                 figure=label(name), year=disclosure.year - 1)
 
 
-def stale_acknowledgements(entry, matched: set[int]) -> list[Diagnostic]:
+def stale_acknowledgements(record, matched: set[int], unit_id: str) -> list[Diagnostic]:
     out = []
-    for i, ack in enumerate(entry.disclosure.acknowledged if entry.disclosure else []):
+    for i, ack in enumerate(record.acknowledged):
         if i in matched:
             continue
-        line, column = entry.budget_doc.position(("acknowledged", i))
         out.append(Diagnostic("D001", Severity.WARNING,
                               f"已确认偏差（规则 {ack.rule}，位置 {ack.at or '全部'}）未匹配任何诊断",
-                              Location(entry.budget_display, line, column), unit=entry.unit.id, year=entry.year,
+                              record.acknowledged_at[i], unit=unit_id, year=record.year,
                               subject=f"acknowledged[{i}]"))
     return out
 

@@ -1,0 +1,142 @@
+"""The check result of each unit, kept between runs and reused while the unit's files are unchanged.
+
+A unit's record holds what the rest of a run needs without reading its files again: the problems
+found while loading it and by the disclosure rules (before acknowledgements are applied), its
+acknowledgements, and the `Facts` that the site-wide rules and the list pages look at. The key of a
+record covers the unit's files, the site-wide inputs and the code version (generator.fingerprint).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from generator import fingerprint
+from generator.content import UnitEntry, YearEntry
+from generator.diagnostics import Diagnostic, Location
+
+FORMAT = 1
+
+
+@dataclass
+class NamedLine:
+    """A classification line as C003 sees it."""
+
+    field: str  # functional | economic
+    code: str
+    name: str
+    subject: str
+    location: Location
+
+
+@dataclass
+class Facts:
+    """What site-wide rules and list pages need from one disclosure."""
+
+    unit_id: str
+    year: int
+    values: dict[str, Decimal]  # every current figure: published where recorded, else derived
+    previous: dict[str, Decimal]  # previous-year figures as recorded in this disclosure
+    previous_at: dict[str, Location]
+    names: list[NamedLine] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.unit_id}/{self.year}"
+
+
+@dataclass
+class YearRecord:
+    year: int
+    budget_display: str
+    narrative_display: str
+    diagnostics: list[Diagnostic]  # from the disclosure rules, before acknowledgement
+    facts: Facts | None  # None when the disclosure could not be loaded
+    acknowledged: list = field(default_factory=list)  # generator.model.budget acknowledgements
+    acknowledged_at: list[Location] = field(default_factory=list)
+
+
+@dataclass
+class UnitRecord:
+    key: str
+    unit: object  # generator.model.Unit | None
+    display: str
+    diagnostics: list[Diagnostic]  # found while loading the unit's files
+    years: list[YearRecord]
+
+
+def entry_from_record(unit_dir: Path, record: UnitRecord) -> UnitEntry:
+    """A unit as the rest of the run sees it, without reading its files."""
+    entry = UnitEntry(unit_dir.name, unit_dir, None, record.display, record.unit,
+                      diagnostics=list(record.diagnostics), record=record)
+    for year in record.years:
+        entry.years.append(YearEntry(entry, year.year, unit_dir / str(year.year), None, year.budget_display,
+                                     year.narrative_display))
+    return entry
+
+
+class CheckCache:
+    """One pickle per content directory under `cache_dir`; a missing or unreadable cache is empty."""
+
+    def __init__(self, cache_dir: Path, content: Path):
+        root = str(content.resolve()).encode("utf-8")
+        self.path = cache_dir / f"check-{hashlib.sha256(root).hexdigest()[:16]}.pickle"
+        self.keys = fingerprint.unit_keys(content, fingerprint.site_key(content, "check"))
+        self.records: dict[str, UnitRecord] = self._read()
+        self.content = content
+
+    def _read(self) -> dict[str, UnitRecord]:
+        try:
+            with self.path.open("rb") as handle:
+                stored = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return {}
+        if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+            return {}
+        return stored.get("units", {})
+
+    def reuse(self, unit_id: str) -> UnitEntry | None:
+        record = self.records.get(unit_id)
+        if record is None or record.key != self.keys.get(unit_id):
+            return None
+        return entry_from_record(self.content / "units" / unit_id, record)
+
+    def key(self, unit_id: str) -> str | None:
+        return self.keys.get(unit_id)
+
+    def save(self, units: list[UnitEntry]) -> None:
+        records = {u.id: u.record for u in units if u.record is not None and u.record.key}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump({"format": FORMAT, "units": records}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.path)
+        except OSError:
+            Path(temp).unlink(missing_ok=True)  # a cache that cannot be written only costs time
+
+
+def facts_of(ctx) -> Facts:
+    """The facts of a freshly checked disclosure (positions are looked up now: the file is not kept)."""
+    figures = ctx.figures
+    current = set(figures.derived) | set(figures.published)
+    facts = Facts(ctx.entry.unit.id, ctx.entry.year, {n: figures.value(n) for n in sorted(current)},
+                  dict(figures.previous), {n: ctx.at(*figures.previous_paths[n]) for n in figures.previous})
+    for field_name in ("functional", "economic"):
+        for i, line in enumerate(getattr(ctx.disclosure, field_name)):
+            if line.name:
+                facts.names.append(NamedLine(field_name, line.code, line.name, f"{field_name}[{i}].name",
+                                             ctx.at(field_name, i, "name")))
+    return facts
+
+
+def year_record(entry: YearEntry, diagnostics: list[Diagnostic], facts: Facts | None) -> YearRecord:
+    acknowledged = list(entry.disclosure.acknowledged) if entry.disclosure else []
+    at = [Location(entry.budget_display, *entry.budget_doc.position(("acknowledged", i)))
+          for i in range(len(acknowledged))]
+    return YearRecord(entry.year, entry.budget_display, entry.narrative_display, diagnostics, facts, acknowledged, at)

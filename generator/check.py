@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator import figures as figures_mod
 from generator.check_cache import CheckCache, UnitRecord, facts_of, year_record
-from generator.content import Site, UnitEntry, load_site
+from generator.content import Site, UnitEntry, load_site, load_unit
 from generator.diagnostics import Diagnostic, Severity
 from generator.rules import DisclosureContext, load_all, run_disclosure_rules, site_rules
 from generator.rules.cross_unit import stale_acknowledgements
@@ -37,17 +37,26 @@ class Report:
     def acknowledged(self) -> int:
         return sum(1 for d in self.diagnostics if d.acknowledged is not None)
 
+    def context(self, key: str) -> DisclosureContext | None:
+        """The context of one disclosure; a unit whose check result came from the cache is read now."""
+        if key not in self.contexts:
+            unit = next((u for u in self.site.units if u.id == key.split("/")[0]), None)
+            if unit is not None:
+                self.contexts.update((c.entry.key, c) for c in unit_contexts(self.site, unit))
+        return self.contexts.get(key)
+
     def failed(self, strict: bool = False) -> bool:
         return self.errors > 0 or (strict and self.warnings > 0)
 
 
-def check_site(content: Path, cache_dir: Path | None = None) -> Report:
-    """Check everything. With `cache_dir`, units whose files are unchanged reuse their last result."""
+def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True) -> Report:
+    """Check everything. With `cache_dir`, each unit's result is saved there, and (unless `reuse` is
+    false) units whose files are unchanged reuse their last result instead of being checked again."""
     load_all()
     cache = CheckCache(cache_dir, content) if cache_dir is not None and content.is_dir() else None
     gc.disable()  # loading builds many small objects that are all kept: collecting them is wasted work
     try:
-        site = load_site(content, reuse=cache.reuse if cache else None)
+        site = load_site(content, reuse=cache.reuse if cache and reuse else None)
     finally:
         gc.enable()
     report = Report(site, list(site.diagnostics))
@@ -83,6 +92,17 @@ def _check_unit(unit: UnitEntry, report: Report, key: str) -> UnitRecord:
                                                              figures_mod.compute(entry.disclosure))
         years.append(year_record(entry, run_disclosure_rules(ctx), facts_of(ctx)))
     return UnitRecord(key, unit.unit, unit.display, unit.diagnostics, years)
+
+
+def unit_contexts(site: Site, unit: UnitEntry) -> list[DisclosureContext]:
+    """The contexts of a checked unit's disclosures, oldest first, reading its files if it came from
+    the cache (the rules are not run again: its check result is still valid)."""
+    if not unit.loaded:
+        reread = load_unit(site, unit.dir)
+        reread.record = unit.record
+        site.units[site.units.index(unit)] = unit = reread
+    return [DisclosureContext(site, entry, entry.disclosure, figures_mod.compute(entry.disclosure))
+            for entry in unit.years if entry.disclosure is not None]
 
 
 def _acknowledge(acknowledgements: list, diagnostics: list[Diagnostic]) -> set[int]:

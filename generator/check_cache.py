@@ -88,6 +88,7 @@ class CheckCache:
         self.path = cache_dir / f"check-{hashlib.sha256(root).hexdigest()[:16]}.pickle"
         self.keys = fingerprint.unit_keys(content, fingerprint.site_key(content, "check"))
         self.records: dict[str, UnitRecord] = self._read()
+        self.reused: dict[str, UnitRecord] = {}
         self.content = content
 
     def _read(self) -> dict[str, UnitRecord]:
@@ -104,6 +105,7 @@ class CheckCache:
         record = self.records.get(unit_id)
         if record is None or record.key != self.keys.get(unit_id):
             return None
+        self.reused[unit_id] = record
         return entry_from_record(self.content / "units" / unit_id, record)
 
     def key(self, unit_id: str) -> str | None:
@@ -111,6 +113,8 @@ class CheckCache:
 
     def save(self, units: list[UnitEntry]) -> None:
         records = {u.id: u.record for u in units if u.record is not None and u.record.key}
+        if records.keys() == self.records.keys() == self.reused.keys():
+            return  # every unit came from the cache: nothing new to write
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
         try:

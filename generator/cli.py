@@ -32,6 +32,8 @@ def check(
     format: Format = typer.Option(Format.text, "--format", help="输出格式：text 或 json"),
     strict: bool = typer.Option(False, "--strict", help="有警告也视为失败"),
     show_info: bool = typer.Option(False, "--info", help="同时显示提示级诊断"),
+    cache_dir: Path = typer.Option(Path("build/.cache"), "--cache-dir", help="检查结果缓存目录（未改动的单位不再重复检查）"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不用缓存，全部重新检查"),
 ) -> None:
     """检查内容：格式、合计、表间关系、科目、正文数字。退出码 0 通过，1 有错误，2 用法错误。"""
     from generator.check import check_site
@@ -41,7 +43,7 @@ def check(
         typer.echo(f"内容目录不存在：{content}", err=True)
         raise typer.Exit(2)
     started = time.perf_counter()
-    report = check_site(content)
+    report = check_site(content, None if no_cache else cache_dir)
     elapsed = time.perf_counter() - started
     shown = [d for d in report.diagnostics if show_info or d.severity is not Severity.INFO or format is Format.json]
     if format is Format.json:
@@ -183,20 +185,42 @@ def build(
     content: Path = ContentOption,
     output: Path = typer.Option(Path("build/site"), "--output", "-o", help="输出目录"),
     no_search: bool = typer.Option(False, "--no-search", help="不生成全文搜索索引"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时生成每个单位每年度的 PDF（与网页共用图表）"),
+    compendium: bool = typer.Option(False, "--compendium", help="同时生成各年度汇编 PDF"),
+    plain: bool = typer.Option(False, "--plain", help="PDF 不做 PDF/A-3b 归档、不附数据文件"),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="并行进程数（0 为按 CPU 核数）"),
+    shard: Optional[str] = typer.Option(None, "--shard", help="只生成第 K 份（共 N 份）单位，如 2/4；用 --merge 合并"),
+    merge: list[Path] = typer.Option([], "--merge", help="合并分片：取用该分片输出目录中已生成的单位（可重复）"),
+    clean: bool = typer.Option(False, "--clean", help="不复用上次的检查与生成结果，全部重新生成"),
 ) -> None:
-    """生成静态网站（先检查内容；检查不通过则拒绝生成，原有输出保持不变）。"""
-    from generator.build import BuildRefused, build as build_site
+    """生成静态网站（先检查内容；检查不通过则拒绝生成，原有输出保持不变）。未改动的单位直接沿用上次结果。"""
+    from generator.build import BuildFailed, BuildRefused, build as build_site, parse_shard
 
     try:
-        result = build_site(content, output, search=not no_search, progress=_progress_bar)
+        part = parse_shard(shard) if shard else None
+    except ValueError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2)
+    try:
+        result = build_site(content, output, search=not no_search, pdf=pdf, compendium=compendium,
+                            archival=not plain, jobs=jobs, shard=part, merge=list(merge), reuse=not clean,
+                            progress=_progress_bar)
     except BuildRefused as refused:
         for diagnostic in refused.report.diagnostics:
             if diagnostic.acknowledged is None:
                 typer.echo(diagnostic.to_text(), err=True)
         typer.echo(f"内容未通过检查（{refused.report.errors} 个错误），未生成网站；原有输出未改动。", err=True)
         raise typer.Exit(1)
-    typer.echo(f"已生成 {result.output}：{result.units} 个单位、{result.disclosures} 份公开、"
-               f"{result.pages} 个页面、{result.files} 个文件（{result.seconds:.2f} 秒）")
+    except BuildFailed as failure:
+        typer.echo(f"{failure}；原有输出未改动。", err=True)
+        raise typer.Exit(1)
+    if result.up_to_date:
+        typer.echo(f"{result.output} 已是最新：内容、模板与设置均未改动（{result.seconds:.2f} 秒）")
+        return
+    what = f"第 {part[0]}/{part[1]} 份分片：" if part else ""
+    typer.echo(f"已生成 {result.output}：{what}{result.units} 个单位、{result.disclosures} 份公开、"
+               f"{result.pages} 个页面、{result.files} 个文件；重新生成 {result.rendered} 个单位，"
+               f"沿用 {result.reused} 个（{result.seconds:.2f} 秒）")
 
 
 def _progress_bar(total: int):

@@ -19,28 +19,41 @@ OUTPUT_LIBRARIES = ("jinja2", "markdown-it-py", "altair", "vl-convert-python", "
 SITE_INPUTS = ("site.yaml", "narrative_patterns.yaml", "profiles", "catalogue")
 
 
-def files_under(root: Path) -> list[Path]:
-    """Every file below `root` (or `root` itself), sorted; hidden files and caches are not inputs."""
-    if root.is_file():
-        return [root]
-    found = []
-    for directory, subdirs, names in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d != "__pycache__")
-        found.extend(Path(directory, n) for n in names if not n.startswith(".") and not n.endswith(".pyc"))
+def files_under(root: Path) -> list[str]:
+    """Every file below `root` (or `root` itself) as a path relative to it, sorted ("/"-separated);
+    hidden files and caches are not inputs. Strings, not Path objects: this runs for every unit."""
+    if os.path.isfile(root):
+        return [""]
+    found: list[str] = []
+    _walk(str(root), "", found)
     return sorted(found)
 
 
-def hash_files(digest, files: list[Path], base: Path) -> None:
-    for path in files:
-        digest.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
+def _walk(directory: str, prefix: str, found: list[str]) -> None:
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == "__pycache__" or entry.name.endswith(".pyc"):
+                continue
+            if entry.is_dir():
+                _walk(entry.path, prefix + entry.name + "/", found)
+            else:
+                found.append(prefix + entry.name)
+
+
+def hash_files(digest, root: Path, label: str = "") -> None:
+    """Names and bytes of every file below `root`, in a stable order."""
+    base = str(root)
+    for name in files_under(root):
+        with open(os.path.join(base, name) if name else base, "rb") as handle:
+            data = handle.read()
+        digest.update(f"{label}/{name}\0{len(data)}\0".encode("utf-8"))
+        digest.update(data)
 
 
 def hash_tree(root: Path, *salt: str) -> str:
     digest = hashlib.sha256("\0".join(salt).encode("utf-8"))
-    if root.exists():
-        hash_files(digest, files_under(root), root if root.is_dir() else root.parent)
+    if os.path.exists(root):
+        hash_files(digest, root)
     return digest.hexdigest()
 
 
@@ -50,10 +63,9 @@ def code_version() -> str:
     from importlib import metadata
 
     digest = hashlib.sha256()
-    hash_files(digest, files_under(PACKAGE), PROJECT)
-    themes = PROJECT / "themes"
-    if themes.is_dir():
-        hash_files(digest, files_under(themes), PROJECT)
+    hash_files(digest, PACKAGE, "generator")
+    if (PROJECT / "themes").is_dir():
+        hash_files(digest, PROJECT / "themes", "themes")
     for name in OUTPUT_LIBRARIES:
         try:
             version = metadata.version(name)
@@ -67,10 +79,8 @@ def site_key(content: Path, *salt: str) -> str:
     """Everything outside units/ that every disclosure depends on, plus the code version."""
     digest = hashlib.sha256(code_version().encode())
     for name in SITE_INPUTS:
-        path = content / name
-        digest.update(f"\0{name}\0".encode())
-        if path.exists():
-            hash_files(digest, files_under(path), content)
+        if (content / name).exists():
+            hash_files(digest, content / name, name)
     digest.update("\0".join(salt).encode("utf-8"))
     return digest.hexdigest()
 
@@ -81,7 +91,8 @@ def unit_keys(content: Path, base: str) -> dict[str, str]:
     keys: dict[str, str] = {}
     if not units.is_dir():
         return keys
-    for entry in sorted(os.scandir(units), key=lambda e: e.name):
-        if entry.is_dir():
-            keys[entry.name] = hash_tree(Path(entry.path), base)
+    with os.scandir(units) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.is_dir():
+                keys[entry.name] = hash_tree(entry.path, base)
     return keys

@@ -12,7 +12,7 @@ from generator.document import build_document
 from generator.pdf.attachments import attachment_files
 from generator.pdf.dates import source_date, w3c
 from generator.pdf.render import Job, Meta, absolutize_images, prefix_ids, render_html, theme_dir, write_pdf
-from generator.site.builder import disclosure_dir, pdf_name
+from generator.site.builder import compendium_file, disclosure_dir, pdf_name
 
 
 @dataclass
@@ -29,18 +29,19 @@ def unit_pdf_path(output: Path, unit_id: str, year: int) -> Path:
 
 
 def compendium_pdf_path(output: Path, year: int) -> Path:
-    return output / str(year) / f"compendium-{year}.pdf"
+    return output / compendium_file(year)
 
 
-def prepare(ctx, site, prefix: str = ""):
+def prepare(ctx, site, prefix: str = "", document=None, drawn=None):
     """The site's document model, with narrative image paths made absolute and heading ids prefixed
-    (several units share one compendium)."""
-    document = build_document(ctx, site)
+    (several units share one compendium). A document and charts already made for the site page are
+    reused (and changed in place: render the page first)."""
+    document = document or build_document(ctx, site)
     blocks = [b for s in document.sections for b in s.blocks if b.kind == "html"]
     for block in blocks:
         block.html = prefix_ids(absolutize_images(block.html, ctx.entry.dir), prefix)
     document.preamble_html = prefix_ids(absolutize_images(document.preamble_html, ctx.entry.dir), prefix)
-    document.print_charts = print_charts(document, site)
+    document.print_charts = print_charts(document, site) if drawn is None else drawn
     return document
 
 
@@ -63,8 +64,8 @@ def publisher(site) -> str:
     return site.settings.publisher if site.settings else ""
 
 
-def unit_job(ctx, site) -> Job:
-    document = prepare(ctx, site)
+def unit_job(ctx, site, document=None, drawn=None) -> Job:
+    document = prepare(ctx, site, document=document, drawn=drawn)
     date = source_date([ctx.entry.dir, ctx.entry.unit.dir / "unit.yaml"])
     meta = unit_meta(document, date)
     html = render_html("document.html.j2", theme_dir(), doc=document, meta=_meta_values(meta),

@@ -1,5 +1,1 @@
-"""The static HTML site: page contexts, theme, downloads, search index."""
-
-from generator.site.builder import SiteBuilder
-
-__all__ = ["SiteBuilder"]
+"""The HTML site: builder (pages), pages (template contexts), theme, data downloads, search."""

@@ -1,8 +1,17 @@
-"""Render every page of the site into a directory. Deterministic: sorted input, no timestamps."""
+"""Render the pages and downloads of a checked site. Deterministic: sorted input, no timestamps.
+
+Two stages with a small interface between them, so that units can be rendered in parallel, reused
+from an earlier build or rendered on another machine (shards):
+- `UnitRenderer` writes everything that belongs to one unit: each year's disclosure page and its
+  downloads (and PDF, when asked), and the unit's history page. It returns a `DisclosureSummary`
+  per year: all that the list pages need to know about the disclosure.
+- `ListPages` writes the pages that list units (home, years, units index, year data packages) from
+  those summaries, and the pages of the site itself (glossary, search, 404, static files).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +39,10 @@ def pdf_name(unit_id: str, year: int) -> str:
     return f"{unit_id}-{year}.pdf"
 
 
+def compendium_file(year: int) -> str:
+    return f"{year}/compendium-{year}.pdf"
+
+
 def _amounts(figures) -> list[str]:
     return [fmt(figures.value(name) or Decimal(0)) for name in TOTALS]
 
@@ -39,26 +52,51 @@ def _root(path: str) -> str:
 
 
 @dataclass
-class SiteBuilder:
-    """Writes pages and downloads of a checked site into `output` (a fresh directory)."""
+class DisclosureSummary:
+    """One disclosure as the list pages show it; stored in the build manifest as JSON."""
 
-    report: object  # generator.check.Report
+    unit_id: str
+    year: int
+    name: str
+    department: str
+    amounts: list[str]  # TOTALS, formatted
+    expenditure: str  # 支出总计, exact text (the year chart)
+    resources: list[dict]  # its entries in the year's data package
+
+    @classmethod
+    def of(cls, doc: Document) -> "DisclosureSummary":
+        total = doc.figures.value("expenditure.grand_total")
+        return cls(doc.unit_id, doc.year, doc.unit.name, doc.unit.department or "", _amounts(doc.figures),
+                   "" if total is None else str(total), data.year_resources(doc))
+
+    @property
+    def url(self) -> str:
+        return disclosure_dir(self.unit_id, self.year) + "index.html"
+
+    def row(self) -> pages.TotalsRow:
+        return pages.TotalsRow(self.name, self.year, self.url, self.amounts)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class PageWriter:
+    """Writes files into `output` and renders templates with the context every page gets."""
+
+    site: object  # generator.content.Site
     output: Path
-    chart_cache: Path | None = None
+    years: list[int]  # every year of the site, newest first (the navigation)
     live_reload: bool = False
-    pdf_dirs: list[Path] = field(default_factory=list)  # where to look for already-built PDFs
     written: list[str] = field(default_factory=list)
     pages: int = 0
 
     def __post_init__(self):
-        site = self.report.site
-        self.site = site
-        self.settings = site.settings
-        self.env = environment(theme_dirs(site.root, self.settings))
-        self.charts = ChartRenderer(self.chart_cache)
-        self.docs: dict[str, Document] = {}
+        self.settings = self.site.settings
+        self.themes = theme_dirs(self.site.root, self.settings)
+        self.env = environment(self.themes)
+        self.nav = pages.Nav(self.years)
 
-    # -- output helpers ------------------------------------------------------------------------
     def write(self, path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
@@ -71,102 +109,111 @@ class SiteBuilder:
         self.write(self.output / path, html)
         self.pages += 1
 
-    # -- pipeline ------------------------------------------------------------------------------
-    def documents(self, progress=None) -> dict[str, Document]:
-        for key in sorted(self.report.contexts):
-            self.docs[key] = build_document(self.report.contexts[key], self.site)
-            if progress:
-                progress()
-        return self.docs
 
-    def build(self, progress=None) -> None:
-        if not self.docs:
-            self.documents()
-        years = sorted({d.year for d in self.docs.values()}, reverse=True)
-        self.nav = pages.Nav(years)
-        copy_static(theme_dirs(self.site.root, self.settings), self.output)
-        for key in sorted(self.docs):
-            self.disclosure(self.docs[key])
-            if progress:
-                progress()
-        for unit in self.site.units:
-            self.unit(unit)
+@dataclass
+class RenderedDisclosure:
+    """A disclosure rendered for the site, kept for the PDF so that its charts are drawn once."""
+
+    context: object
+    document: Document
+    charts: list
+
+
+class UnitRenderer(PageWriter):
+    """Everything below units/<id>/ for one unit. `has_pdf(unit_id, year)` says whether to link a PDF."""
+
+    def __init__(self, site, output: Path, years: list[int], chart_cache: Path | None, has_pdf,
+                 live_reload: bool = False):
+        super().__init__(site, output, years, live_reload)
+        self.charts = ChartRenderer(chart_cache)
+        self.has_pdf = has_pdf
+
+    def render_unit(self, unit, contexts: list) -> tuple[list[DisclosureSummary], list[RenderedDisclosure]]:
+        """`contexts`: the unit's checked disclosures, oldest first."""
+        rendered = [self.disclosure(unit, ctx) for ctx in contexts]
+        if rendered:
+            self.history(unit, [r.document for r in rendered])
+        return [DisclosureSummary.of(r.document) for r in rendered], rendered
+
+    def disclosure(self, unit, ctx) -> RenderedDisclosure:
+        doc = build_document(ctx, self.site)
+        base = disclosure_dir(doc.unit_id, doc.year)
+        data.write_disclosure_data(doc, self.output / base, self.write)
+        drawn = charts.disclosure_charts(self.charts, doc, self.site.catalogue)
+        page = pages.DisclosurePage(
+            doc=doc, unit_url=unit_url(doc.unit_id),
+            other_years=[pages.YearLink(y.year, disclosure_dir(doc.unit_id, y.year) + "index.html")
+                         for y in unit.years if y.year != doc.year],
+            charts=drawn,
+            csv=[pages.Download(t.title, data.table_file(t)) for t in doc.tables],
+            json=data.json_name(doc), pdf=pdf_name(doc.unit_id, doc.year) if self.has_pdf(doc.unit_id, doc.year) else "",
+        )
+        self.render("disclosure.html", base + "index.html", page, doc=doc)
+        return RenderedDisclosure(ctx, doc, drawn)
+
+    def history(self, unit, docs: list[Document]) -> None:
+        name = unit.unit.name
+        rows = [pages.TotalsRow(name, d.year, disclosure_dir(d.unit_id, d.year) + "index.html", _amounts(d.figures))
+                for d in docs]
+        changes = [pages.TotalsRow(name, d.year, "", [
+            fmt((d.figures.value(n) or Decimal(0)) - (p.figures.value(n) or Decimal(0))) for n in TOTALS])
+            for p, d in zip(docs, docs[1:])]
+        points = [(d.year, charts.FIGURE_LABELS[n], d.figures.value(n)) for d in docs for n in TOTALS[1:4]]
+        page = pages.UnitPage(unit.id, name, unit.unit.department, rows, changes,
+                              charts.trend(self.charts, name, points))
+        self.render("unit.html", unit_url(unit.id), page)
+
+
+class ListPages(PageWriter):
+    """Pages that list the units, from the summaries of every disclosure; and the site's own pages."""
+
+    def __init__(self, site, output: Path, years: list[int], summaries: list[DisclosureSummary],
+                 chart_cache: Path | None, live_reload: bool = False):
+        super().__init__(site, output, years, live_reload)
+        self.summaries = sorted(summaries, key=lambda s: (s.unit_id, s.year))
+        self.charts = ChartRenderer(chart_cache)
+
+    def render_all(self) -> None:
+        copy_static(self.themes, self.output)
         self.units_index()
-        for year in years:
+        for year in self.years:
             self.year(year)
-        self.home(years)
+        self.home()
         self.glossary()
         self.render("search.html", "search.html", pages.SimplePage("search"), indexed=False)
         self.render("404.html", "404.html", pages.SimplePage("404"), indexed=False)
 
-    # -- page kinds ----------------------------------------------------------------------------
-    def disclosure(self, doc: Document) -> None:
-        base = disclosure_dir(doc.unit_id, doc.year)
-        data.write_disclosure_data(doc, self.output / base, self.write)
-        entry = next(u for u in self.site.units if u.id == doc.unit_id)
-        page = pages.DisclosurePage(
-            doc=doc, unit_url=unit_url(doc.unit_id),
-            other_years=[pages.YearLink(y.year, disclosure_dir(doc.unit_id, y.year) + "index.html")
-                         for y in entry.years if y.year != doc.year and f"{doc.unit_id}/{y.year}" in self.docs],
-            charts=charts.disclosure_charts(self.charts, doc, self.site.catalogue),
-            csv=[pages.Download(t.title, data.table_file(t)) for t in doc.tables],
-            json=data.json_name(doc), pdf=self._pdf(doc, base),
-        )
-        self.render("disclosure.html", base + "index.html", page, doc=doc)
-
-    def _pdf(self, doc: Document, base: str) -> str:
-        name = pdf_name(doc.unit_id, doc.year)
-        for directory in [self.output, *self.pdf_dirs]:
-            if (directory / base / name).is_file():
-                return name
-        return ""
-
-    def _row(self, doc: Document, name: str) -> pages.TotalsRow:
-        return pages.TotalsRow(name, doc.year, disclosure_dir(doc.unit_id, doc.year) + "index.html",
-                               _amounts(doc.figures))
-
-    def _year_docs(self, year: int) -> list[Document]:
-        return [d for k, d in sorted(self.docs.items()) if d.year == year]
+    def _of_year(self, year: int) -> list[DisclosureSummary]:
+        return [s for s in self.summaries if s.year == year]
 
     def _year_chart(self, year: int):
-        items = [(d.unit.name, d.figures.value("expenditure.grand_total")) for d in self._year_docs(year)]
+        items = [(s.name, Decimal(s.expenditure) if s.expenditure else None) for s in self._of_year(year)]
         return charts.units_totals(self.charts, year, items)
 
     def year(self, year: int) -> None:
-        docs = self._year_docs(year)
-        rows = [self._row(d, d.unit.name) for d in docs]
+        summaries = self._of_year(year)
         name = f"datapackage-{year}.json"
-        self.write(self.output / name, data.year_package(year, docs, self.settings.title))
-        self.render("year.html", f"years/{year}/index.html", pages.YearPage(year, rows, self._year_chart(year), name))
+        resources = [r for s in summaries for r in s.resources]
+        self.write(self.output / name, data.package(f"budget-{year}", f"{self.settings.title} {year}年预算数据", resources))
+        self.render("year.html", f"years/{year}/index.html",
+                    pages.YearPage(year, [s.row() for s in summaries], self._year_chart(year), name))
 
-    def home(self, years: list[int]) -> None:
-        latest = years[0] if years else None
-        rows = [self._row(d, d.unit.name) for d in self._year_docs(latest)] if latest else []
+    def home(self) -> None:
+        latest = self.years[0] if self.years else None
+        rows = [s.row() for s in self._of_year(latest)] if latest else []
         chart = self._year_chart(latest) if latest else None
-        self.render("home.html", "index.html", pages.HomePage(latest, rows, chart, years))
-
-    def unit(self, entry) -> None:
-        docs = [self.docs[y.key] for y in entry.years if y.key in self.docs]
-        if not docs or entry.unit is None:
-            return
-        rows = [self._row(d, entry.unit.name) for d in docs]
-        changes = [pages.TotalsRow(entry.unit.name, d.year, "", [
-            fmt((d.figures.value(n) or Decimal(0)) - (p.figures.value(n) or Decimal(0))) for n in TOTALS])
-            for p, d in zip(docs, docs[1:])]
-        points = [(d.year, charts.FIGURE_LABELS[n], d.figures.value(n)) for d in docs for n in TOTALS[1:4]]
-        page = pages.UnitPage(entry.id, entry.unit.name, entry.unit.department, rows, changes,
-                              charts.trend(self.charts, entry.unit.name, points))
-        self.render("unit.html", unit_url(entry.id), page)
+        self.render("home.html", "index.html", pages.HomePage(latest, rows, chart, self.years))
 
     def units_index(self) -> None:
+        by_unit: dict[str, list[DisclosureSummary]] = {}
+        for summary in self.summaries:
+            by_unit.setdefault(summary.unit_id, []).append(summary)
         groups: dict[str, list[pages.UnitLink]] = {}
-        for entry in self.site.units:
-            years = [pages.YearLink(y.year, disclosure_dir(entry.id, y.year) + "index.html")
-                     for y in entry.years if y.key in self.docs]
-            if entry.unit is None or not years:
-                continue
-            group = entry.unit.department or entry.unit.name
-            groups.setdefault(group, []).append(pages.UnitLink(entry.unit.name, unit_url(entry.id), years))
+        for unit_id in sorted(by_unit):
+            found = by_unit[unit_id]
+            years = [pages.YearLink(s.year, s.url) for s in found]
+            group = found[-1].department or found[-1].name
+            groups.setdefault(group, []).append(pages.UnitLink(found[-1].name, unit_url(unit_id), years))
         page = pages.UnitsPage([pages.UnitGroup(name, groups[name]) for name in sorted(groups)])
         self.render("units.html", "units/index.html", page)
 

@@ -77,10 +77,7 @@ def write_disclosure_data(doc: Document, directory: Path, write) -> None:
     write(directory / "datapackage.json", package(f"{doc.unit_id}-{doc.year}", doc.title, resources))
 
 
-def year_package(year: int, docs: list[Document], site_title: str) -> str:
-    resources = []
-    for doc in docs:
-        prefix = f"units/{doc.unit_id}/{doc.year}/"
-        resources.extend(resource(doc, t, prefix) for t in doc.tables)
-        resources.append(json_resource(doc, prefix))
-    return package(f"budget-{year}", f"{site_title} {year}年预算数据", resources)
+def year_resources(doc: Document) -> list[dict]:
+    """The disclosure's entries in its year's data package (paths relative to the site root)."""
+    prefix = f"units/{doc.unit_id}/{doc.year}/"
+    return [resource(doc, t, prefix) for t in doc.tables] + [json_resource(doc, prefix)]

@@ -1,0 +1,119 @@
+"""Rendering units in parallel: a pool of worker processes that stay alive for the whole build.
+
+Workers are spawned, not forked: the chart renderer (vl-convert) runs threads of its own, and a
+process forked after it started could hang. Each worker reads the site once, through the check
+cache the build has just written (so only the units it renders are read in full), and keeps its
+chart renderer and WeasyPrint loaded from one unit to the next.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.build import BuildFailed
+from generator.site.builder import UnitRenderer
+
+
+@dataclass
+class RenderSettings:
+    """Everything a worker needs besides the content, picklable."""
+
+    content: Path
+    check_cache: Path
+    staging: Path
+    chart_cache: Path | None
+    years: list[int]
+    pdf_links: frozenset  # (unit id, year) pairs whose page links a PDF
+    live_reload: bool = False
+    pdf: bool = False
+    archival: bool = True
+
+
+@dataclass
+class UnitResult:
+    unit_id: str
+    files: list[str]
+    pages: int
+    summaries: list[dict]
+    pdf_seconds: list[float] = field(default_factory=list)
+
+
+def render_unit(site, unit, contexts: list, settings: RenderSettings) -> UnitResult:
+    """Pages, downloads and (when asked) PDFs of one unit, written into the staging folder."""
+    renderer = UnitRenderer(site, settings.staging, settings.years, settings.chart_cache,
+                            lambda unit_id, year: (unit_id, year) in settings.pdf_links, settings.live_reload)
+    summaries, rendered = renderer.render_unit(unit, contexts)
+    seconds = []
+    if settings.pdf:
+        for item in rendered:
+            seconds.append(_write_pdf(site, item, settings, renderer.written))
+    return UnitResult(unit.id, renderer.written, renderer.pages, [s.to_json() for s in summaries], seconds)
+
+
+def _write_pdf(site, item, settings: RenderSettings, written: list[str]) -> float:
+    from generator.pdf.build import render, unit_job, unit_pdf_path, write_atomically
+    from generator.pdf.fetcher import ResourceRefused
+
+    started = time.perf_counter()
+    path = unit_pdf_path(settings.staging, item.document.unit_id, item.document.year)
+    try:
+        data = render(unit_job(item.context, site, item.document, item.charts), site, settings.archival)
+    except ResourceRefused as refused:
+        raise BuildFailed(f"{refused}（生成 {path.name} 时）") from None
+    write_atomically(path, data)
+    written.append(path.relative_to(settings.staging).as_posix())
+    return time.perf_counter() - started
+
+
+# -- worker processes ------------------------------------------------------------------------------
+_worker: dict = {}
+
+
+def _start_worker(settings: RenderSettings) -> None:
+    from generator.check_cache import CheckCache
+    from generator.content import load_site
+    from generator.rules import load_all
+
+    load_all()
+    cache = CheckCache(settings.check_cache, settings.content)
+    _worker["site"] = load_site(settings.content, reuse=cache.reuse)
+    _worker["settings"] = settings
+
+
+def _render_in_worker(unit_id: str) -> UnitResult:
+    from generator.check import unit_contexts
+
+    site = _worker["site"]
+    unit = next(u for u in site.units if u.id == unit_id)
+    contexts = unit_contexts(site, unit)
+    unit = next(u for u in site.units if u.id == unit_id)  # now read in full
+    return render_unit(site, unit, contexts, _worker["settings"])
+
+
+def render_units(unit_ids: list[str], settings: RenderSettings, jobs: int, in_process, advance=None) -> list[UnitResult]:
+    """Render the units, in `jobs` worker processes (or here, when that cannot pay off).
+    `in_process(unit_id)` renders one unit in this process."""
+    results: list[UnitResult] = []
+    if jobs <= 1 or len(unit_ids) < 2 * jobs:
+        for unit_id in unit_ids:
+            results.append(in_process(unit_id))
+            if advance:
+                advance()
+        return results
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(settings,)) as pool:
+        futures = [pool.submit(_render_in_worker, unit_id) for unit_id in unit_ids]
+        for future in as_completed(futures):
+            results.append(future.result())
+            if advance:
+                advance()
+    return sorted(results, key=lambda r: r.unit_id)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -54,14 +55,14 @@ class ChartRenderer:
         svg = vl_convert.vegalite_to_svg(spec)
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(".tmp")
+            tmp = cached.with_name(f".{key}.{os.getpid()}.tmp")  # workers may draw the same chart
             tmp.write_text(svg, encoding="utf-8")
             tmp.replace(cached)
         return svg
 
     def render(self, chart: Chart, spec: alt.TopLevelMixin) -> Chart:
         configured = spec.configure(font=FONT, background="white").configure_view(stroke=None)
-        chart.svg = self.svg(configured.to_dict())
+        chart.svg = self.svg(configured.to_dict(validate=False))  # specs are ours; validating costs more than drawing
         return chart
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -45,6 +46,12 @@ def is_row_header(row, index: int, cell) -> bool:
 
 
 def environment(dirs: list[Path]) -> jinja2.Environment:
+    """One environment per theme per process: compiled templates are kept (and reloaded if edited)."""
+    return _environment(tuple(dirs))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in dirs])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)

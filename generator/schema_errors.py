@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, RootModel, ValidationError
 
 from generator.diagnostics import Diagnostic, Location, Severity
+from generator.locate import locate
 from generator.yamlsource import YamlDocument
 
 _TYPE_NAMES = {
@@ -104,7 +105,8 @@ def _diagnostic(error: dict, doc: YamlDocument, model: type[BaseModel], display:
             expected="、".join(allowed) if allowed else None, found=key, extra={"path": where},
         )
     if kind == "missing":
-        parent_line, parent_col = doc.position(loc[:-1])
+        # the value is not written: point at the mapping that lacks it (its key), not at its first entry
+        parent_line, parent_col = locate(doc, loc[:-1])
         return Diagnostic(
             "S003", Severity.ERROR, f"缺少必填项“{where}”", Location(display, parent_line, parent_col),
             expected=str(loc[-1]), found="（未填写）", extra={"path": where},

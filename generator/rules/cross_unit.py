@@ -51,8 +51,22 @@ def previous_year_matches(site, make_context):
             for name, recorded in ctx.figures.previous.items():
                 actual = before_ctx.figures.value(name)
                 if actual is not None and not same(actual, recorded):
-                    yield ctx.report("Y001", ctx.at("previous_year"), expected=actual, found=recorded,
-                                     subject=f"previous_year.{name}", figure=label(name), year=year - 1)
+                    yield ctx.report("Y001", ctx.at_value(*_previous_year_path(name)), expected=actual,
+                                     found=recorded, subject=f"previous_year.{name}", figure=label(name),
+                                     year=year - 1)
+
+
+def _previous_year_path(figure: str) -> tuple:
+    """Where last year's `figure` is written in budget.yaml. A figure derived from others (e.g. the 三公
+    subtotal from its items) is not written: `at_value` then points at the nearest written ancestor."""
+    group, _, key = figure.partition(".")
+    if group in ("income", "expenditure"):
+        return ("previous_year", "totals", group, key)
+    if figure == "operating_costs":
+        return ("previous_year", "totals", "operating_costs")
+    if group == "three_public":
+        return ("previous_year", "three_public", key)
+    return ("previous_year",)
 
 
 def stale_acknowledgements(entry, matched: set[int]) -> list[Diagnostic]:

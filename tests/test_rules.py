@@ -364,6 +364,89 @@ def test_acknowledgement_at_another_place_does_not_hide_the_error(site_tree):
     assert report.failed()
 
 
+def _items_with_a_long_amount_at(index: int, count: int = 13) -> Setup:
+    """`count` procurement items (the base one, then empty ones), item `index` with a three-decimal
+    sme_reserved: S006 with subject procurement.items[index].sme_reserved, and nothing else."""
+
+    def setup(t: SiteTree) -> None:
+        items = t.year().budget["procurement"]["items"]
+        items += [{"item": f"办公耗材{i}"} for i in range(1, count)]
+        items[index]["sme_reserved"] = D("0.005")
+
+    return setup
+
+
+@pytest.mark.parametrize("at, covered", [
+    ("procurement.items[12].sme_reserved", True),  # the subject itself
+    ("procurement.items[12]", True),  # a path that contains it, cut at `.`
+    ("procurement.items", True),  # cut at `[`
+    ("procurement", True),
+    ("procurement.items[1]", False),  # items[1] is not items[12]
+    ("procurement.items[1", False),
+    ("items[12].sme_reserved", False),  # not a path from the top of budget.yaml
+    ("sme_reserved", False),
+    ("procurement.item", False),  # not cut at a boundary
+])
+def test_acknowledgement_at_matches_whole_path_steps_only(site_tree, at, covered):
+    _items_with_a_long_amount_at(12)(site_tree)
+    site_tree.patch_budget({"acknowledged": [{"rule": "S006", "at": at, "reason": "公开文本如此"}]})
+    report = site_tree.check()
+    [s006] = of_code(report, "S006")
+    assert s006.subject == "procurement.items[12].sme_reserved"
+    assert (s006.acknowledged is not None) is covered, describe(report)
+    assert ("D001" in codes(report)) is not covered
+    assert report.failed() is not covered
+
+
+def test_acknowledgement_at_a_last_key_does_not_cover_every_path_ending_in_it(site_tree):
+    """`at: total` used to silence any diagnostic whose subject merely contained “total”."""
+    site_tree.patch_budget({
+        "fixed_assets": {"total": D("61.00")},
+        "acknowledged": [{"rule": "A001", "at": "total", "reason": "写得太宽"}],
+    })
+    report = site_tree.check()
+    [a001] = of_code(report, "A001")
+    assert a001.subject == "fixed_assets.total" and a001.acknowledged is None
+    assert "D001" in codes(report) and report.failed()
+
+
+def test_acknowledgement_at_a_mapping_covers_what_is_inside(site_tree):
+    site_tree.replace_in_narrative("固定资产金额为60.00万元", "固定资产金额为61.00万元")  # A001 alone
+    site_tree.patch_budget({
+        "fixed_assets": {"total": D("61.00")},
+        "acknowledged": [{"rule": "A001", "at": "fixed_assets", "reason": "公开文本如此"}],
+    })
+    report = site_tree.check()
+    [a001] = of_code(report, "A001")
+    assert a001.acknowledged == "公开文本如此"
+    assert "D001" not in codes(report) and not report.failed(strict=True)
+
+
+def test_acknowledgement_of_narrative_text_is_the_quoted_text_itself(site_tree):
+    """For a narrative diagnostic, `at` is the text the message quotes, whole: a fragment of it no
+    longer covers it (a fragment such as 万元 would cover every amount of the text)."""
+    site_tree.replace_in_narrative("一般公共预算收入100.00万元", "一般公共预算收入100.01万元")
+    [n001] = of_code(site_tree.check(), "N001")
+    assert f"“{n001.subject}”" in n001.message
+    site_tree.patch_budget({"acknowledged": [{"rule": "N001", "at": "100.01万元", "reason": "片段"}]})
+    report = site_tree.check()
+    assert of_code(report, "N001")[0].acknowledged is None and "D001" in codes(report)
+    site_tree.patch_budget({"acknowledged": [{"rule": "N001", "at": n001.subject, "reason": "公开文本如此"}]})
+    report = site_tree.check()
+    assert of_code(report, "N001")[0].acknowledged == "公开文本如此" and "D001" not in codes(report)
+
+
+def test_example_content_acknowledgements_all_match():
+    """The three acknowledgements of the example content are written as full paths and still match."""
+    from generator.check import check_site
+
+    report = check_site(Path(__file__).resolve().parents[1] / "content")
+    assert report.errors == 0 and report.warnings == 0
+    assert sorted((d.code, d.subject) for d in report.diagnostics if d.acknowledged) == [
+        ("P004", "fixed_assets.planned_purchases"), ("S006", "fixed_assets.other.value"),
+        ("S006", "fixed_assets.total")]
+
+
 # ---- where a diagnostic points ------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,12 +106,26 @@ def unit_contexts(site: Site, unit: UnitEntry) -> list[DisclosureContext]:
             for entry in unit.years if entry.disclosure is not None]
 
 
+_DATA_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*$")
+
+
+def at_matches(at: str, subject: str) -> bool:
+    """Whether an acknowledgement's `at` covers a diagnostic's subject: the very same subject (a data
+    path, or the narrative text the diagnostic quotes), or a data path that contains it, cut at a `.` or
+    `[`: `fixed_assets` covers `fixed_assets.total` and `fixed_assets.items[2].amount`, but `total` does
+    not cover `fixed_assets.total`, nor `items[1]` cover `items[12]`."""
+    at = at.strip()
+    if at == subject:
+        return True
+    return (bool(_DATA_PATH.match(at)) and subject.startswith(at) and subject[len(at):len(at) + 1] in (".", "["))
+
+
 def _acknowledge(acknowledgements: list, diagnostics: list[Diagnostic]) -> set[int]:
     """Mark diagnostics the author acknowledged; return the indexes of acknowledgements used."""
     used: set[int] = set()
     for diagnostic in diagnostics:
         for i, ack in enumerate(acknowledgements):
-            if ack.rule == diagnostic.code and (not ack.at or ack.at == diagnostic.subject or ack.at in diagnostic.subject):
+            if ack.rule == diagnostic.code and (not ack.at or at_matches(ack.at, diagnostic.subject)):
                 diagnostic.acknowledged = ack.reason
                 used.add(i)
                 break

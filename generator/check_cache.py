@@ -127,10 +127,12 @@ class CheckCache:
 
 def facts_of(ctx) -> Facts:
     """The facts of a freshly checked disclosure (positions are looked up now: the file is not kept)."""
+    from generator.rules.cross_unit import previous_year_path
+
     figures = ctx.figures
     current = set(figures.derived) | set(figures.published)
     facts = Facts(ctx.entry.unit.id, ctx.entry.year, {n: figures.value(n) for n in sorted(current)},
-                  dict(figures.previous), {n: ctx.at(*figures.previous_paths[n]) for n in figures.previous})
+                  dict(figures.previous), {n: ctx.at_value(*previous_year_path(n)) for n in figures.previous})
     for field_name in ("functional", "economic"):
         for i, line in enumerate(getattr(ctx.disclosure, field_name)):
             if line.name:

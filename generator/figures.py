@@ -64,7 +64,6 @@ class Figures:
     published: dict[str, Decimal] = field(default_factory=dict)
     published_paths: dict[str, tuple] = field(default_factory=dict)
     previous: dict[str, Decimal] = field(default_factory=dict)
-    previous_paths: dict[str, tuple] = field(default_factory=dict)  # where each previous figure is written
 
     def value(self, name: str) -> Decimal | None:
         if name.startswith("previous."):
@@ -91,7 +90,7 @@ def compute(disclosure: Disclosure) -> Figures:
     figures.derived.update(_from_published_parts(figures))
     _three_public(figures, disclosure.three_public)
     _other_tables(figures, disclosure)
-    figures.previous, figures.previous_paths = _previous(disclosure)
+    figures.previous = _previous(disclosure)
     return figures
 
 
@@ -200,14 +199,12 @@ def _other_tables(figures: Figures, d: Disclosure) -> None:
             figures.derived["fixed_assets.planned_purchases"] = assets.planned_purchases
 
 
-def _previous(d: Disclosure) -> tuple[dict[str, Decimal], dict[str, tuple]]:
+def _previous(d: Disclosure) -> dict[str, Decimal]:
     before = Figures()
     _record_published(before, d.previous_year.totals, ())
     before.derived.update(_from_published_parts(before))
     _three_public(before, d.previous_year.three_public)
-    values = {name: before.value(name) for name in before.names() if before.value(name) is not None}
-    paths = {name: ("previous_year", *before.published_paths.get(name, ())) for name in values}
-    return values, paths
+    return {name: before.value(name) for name in before.names() if before.value(name) is not None}
 
 
 def fiscal(source: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, RootModel, ValidationError
 
 from generator.diagnostics import Diagnostic, Location, Severity
+from generator.locate import locate
 from generator.yamlsource import YamlDocument
 
 _TYPE_NAMES = {
@@ -34,7 +36,48 @@ def validate(doc: YamlDocument, model: type[BaseModel], display: str) -> tuple[A
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [_diagnostic(error, doc, model, display) for error in exc.errors()]
+        return None, [_diagnostic(error, doc, model, display) for error in _one_branch_per_union(exc.errors())]
+
+
+_SHAPE_ERRORS = {"dict_type", "list_type", "model_type", "model_attributes_type"}
+
+
+def _one_branch_per_union(errors: list[dict]) -> list[dict]:
+    """Pydantic reports a value that fails a union (`amount | {fund: amount}`) once per branch; keep
+    only the branch that fits what was written (a mapping, or a single value), so one mistake gives
+    one diagnostic."""
+    branches: dict[tuple, dict[str, list[dict]]] = {}
+    for error in errors:
+        split = _union_branch(error["loc"])
+        if split is not None:
+            node, label = split
+            branches.setdefault(node, {}).setdefault(label, []).append(error)
+    dropped: set[int] = set()
+    for node, by_label in branches.items():
+        if len(by_label) < 2:
+            continue
+        misfits = [label for label, found in by_label.items()
+                   if any(_rejects_shape(error, len(node) + 1) for error in found)]
+        keep = [label for label in by_label if label not in misfits] or list(by_label)[:1]
+        for label, found in by_label.items():
+            if label not in keep:
+                dropped.update(id(error) for error in found)
+    return [error for error in errors if id(error) not in dropped]
+
+
+def _union_branch(loc: tuple) -> tuple[tuple, str] | None:
+    """(the path of the union value, the branch label) for an error inside a union, else None."""
+    for i, part in enumerate(loc):
+        if isinstance(part, str) and ("[" in part or part in ("function-before", "function-after")) and i:
+            return tuple(loc[:i]), part
+    return None
+
+
+def _rejects_shape(error: dict, depth: int) -> bool:
+    """The branch refused the written value as a whole: a mapping where an amount is expected, or the reverse."""
+    if len(error["loc"]) != depth:
+        return False
+    return error["type"] in _SHAPE_ERRORS or isinstance(error.get("input"), (dict, list))
 
 
 def _diagnostic(error: dict, doc: YamlDocument, model: type[BaseModel], display: str) -> Diagnostic:
@@ -51,8 +94,19 @@ def _diagnostic(error: dict, doc: YamlDocument, model: type[BaseModel], display:
             "S002", Severity.ERROR, f"未知的键“{key}”{hint}", Location(display, line, col),
             expected="、".join(allowed) if allowed else None, found=str(key), extra={"path": where},
         )
+    if kind == "literal_error" and error["loc"] and error["loc"][-1] == "[key]":
+        # a key of a mapping whose keys are fixed, e.g. the funds of a 三公 amount: {general_budget: 8}
+        key = str(error.get("input", loc[-1] if loc else ""))
+        allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+        guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+        hint = f"，是否想写“{guess[0]}”？" if guess else ""
+        return Diagnostic(
+            "S002", Severity.ERROR, f"未知的键“{key}”{hint}", Location(display, line, col),
+            expected="、".join(allowed) if allowed else None, found=key, extra={"path": where},
+        )
     if kind == "missing":
-        parent_line, parent_col = doc.position(loc[:-1])
+        # the value is not written: point at the mapping that lacks it (its key), not at its first entry
+        parent_line, parent_col = locate(doc, loc[:-1])
         return Diagnostic(
             "S003", Severity.ERROR, f"缺少必填项“{where}”", Location(display, parent_line, parent_col),
             expected=str(loc[-1]), found="（未填写）", extra={"path": where},

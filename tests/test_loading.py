@@ -142,6 +142,32 @@ def test_wrong_type(site_tree):
     assert "是/否" in flag.message
 
 
+def test_misspelled_fund_of_a_three_public_amount_is_one_diagnostic(site_tree):
+    """A 三公 amount may be one number or a mapping by fund: a misspelled fund is one mistake, one S002."""
+    site_tree.patch_budget({"three_public": {"reception": {"general_budgt": D("3.00"), "government_fund": D("2.00")}}})
+    report = site_tree.check()
+    found = [d for d in report.diagnostics if d.location.file == site_tree.display(site_tree.budget_path())]
+    assert [d.code for d in found] == ["S002"], describe(report)
+    [d] = found
+    assert "general_budgt" in d.message and "是否想写“general_budget”" in d.message
+    assert d.found == "general_budgt" and "government_fund" in d.expected
+    assert_located(site_tree, d, site_tree.budget_path(),
+                   line=line_number(site_tree, site_tree.budget_path(), "general_budgt:"))
+
+
+@pytest.mark.parametrize("written, code, words", [
+    ("8,00", "S005", "写成了文本"),  # a single amount written as text: not also “should be a mapping”
+    ({"general_budget": "8,00"}, "S005", "写成了文本"),  # a fund's amount as text: not also “should be a number”
+    (True, "S004", "是/否"),
+])
+def test_wrong_three_public_value_is_one_diagnostic(site_tree, written, code, words):
+    site_tree.patch_budget({"previous_year": {"three_public": {"reception": written}}})
+    report = site_tree.check()
+    found = [d for d in report.diagnostics if d.location.file == site_tree.display(site_tree.budget_path())]
+    assert [d.code for d in found] == [code], describe(report)
+    assert words in found[0].message and "previous_year.three_public.reception" in found[0].message
+
+
 @pytest.mark.parametrize("written, suggestion", [("1,043.55", "1043.55"), ("100.00", "100.00"), ("1，043.55", "1043.55")])
 def test_amount_written_as_text(site_tree, written, suggestion):
     site_tree.patch_budget({"totals": {"income": {"total": written}}})

@@ -31,6 +31,21 @@ FENGNAN = REPO / "content" / "units" / "fengnan-renda" / "2023" / "budget.yaml"
     (">=90%", "≥", "90", "%"),  # ASCII comparators are normalised
     ("＜3次", "<", "3", "次"),  # and so are full-width ones
     ("≥ 95 %", "≥", "95", "%"),
+    # units written in the example content (and a few more): they must keep parsing as numbers
+    ("≤310%", "≤", "310", "%"),
+    ("100", "", "100", ""),
+    ("5个", "", "5", "个"),
+    ("18.00万元", "", "18.00", "万元"),
+    ("≤6月", "≤", "6", "月"),
+    ("≤1年", "≤", "1", "年"),
+    ("72人次", "", "72", "人次"),
+    ("4户", "", "4", "户"),
+    ("≤500元/每人、天", "≤", "500", "元/每人、天"),
+    ("≤3个工作日", "≤", "3", "个工作日"),
+    ("2人次/年", "", "2", "人次/年"),
+    ("5次（场）", "", "5", "次（场）"),
+    ("1000平方米", "", "1000", "平方米"),
+    ("10 km", "", "10", "km"),
 ])
 def test_quantitative_indicator_value(written, comparator, number, unit):
     parsed = parse_indicator_value(written)
@@ -40,7 +55,10 @@ def test_quantitative_indicator_value(written, comparator, number, unit):
 
 
 @pytest.mark.parametrize("written", ["按时购置", "及时", "有效提升", "满意", "严格按会议标准执行",
-                                     "1.根据车辆控办批准情况", "3、完成验收"])
+                                     "1.根据车辆控办批准情况", "3、完成验收",
+                                     # text that begins with a number: deadlines, dates, descriptions
+                                     "12月底前完成", "6月底前", "2023年12月31日前完成", "3项工作全部完成",
+                                     "10个工作日内办结", "1成本", "3元/"])
 def test_qualitative_indicator_value(written):
     parsed = parse_indicator_value(written)
     assert parsed.kind == "qualitative"
@@ -62,6 +80,41 @@ def test_overall_indicator_parses_its_split_columns():
     described = OverallIndicator(level1="部门效果", level2="社会效益", level3="履职", comparator="文字描述",
                                  value="有效提升")
     assert described.parsed.kind == "qualitative" and described.parsed.text == "有效提升"
+
+
+def test_deadline_indicator_in_a_real_budget_stays_text(site_tree):
+    """An indicator written `12月底前完成` in budget.yaml is text, next to numeric values that stay numbers."""
+    budget = site_tree.year().budget
+    indicators = budget["performance"]["projects"][0]["indicators"]
+    indicators[2]["value"] = "12月底前完成"
+    report = site_tree.check()
+    assert report.errors == 0
+    [entry] = report.site.years()
+    parsed = [ind.parsed for ind in entry.disclosure.performance.projects[0].indicators]
+    assert parsed[2].kind == "qualitative" and parsed[2].text == "12月底前完成" and parsed[2].number is None
+    assert [(p.kind, p.comparator, p.number, p.unit) for i, p in enumerate(parsed) if i != 2] == [
+        ("quantitative", "", Decimal("2"), "台"),
+        ("quantitative", "≤", Decimal("450"), "元/天"),
+        ("quantitative", "≥", Decimal("95"), "%"),
+    ]
+
+
+def test_every_numeric_indicator_of_the_example_content_parses_as_a_number():
+    """The example disclosures have no text that begins with a number: every value written as a
+    (compared) number with a unit is quantitative, every other value is text."""
+    import re
+
+    values = []
+    for path in sorted((REPO / "content" / "units").glob("*/*/budget.yaml")):
+        disclosure = Disclosure.model_validate(load_yaml(path).data)
+        values += [(ind.value, ind.parsed) for project in disclosure.performance.projects
+                   for ind in project.indicators]
+        values += [(f"{ind.comparator}{ind.value}{ind.unit}", ind.parsed)
+                   for ind in disclosure.performance.overall_indicators]
+    assert len(values) > 100
+    for written, parsed in values:
+        numeric = re.match(r"^(?:≥|≤)?\d", written)
+        assert parsed.kind == ("quantitative" if numeric else "qualitative"), (written, parsed)
 
 
 # ---- derived figures of a real disclosure ---------------------------------------------------------

@@ -131,7 +131,7 @@ CASES: dict[str, Case] = {
     "S001": Case(raw_budget(lambda s: s.replace("  basic: 50.00", "\tbasic: 50.00", 1)), BUDGET_FILE,
                  "basic: 50.00"),
     "S002": Case(budget({"totals": {"income": {"totl": D("100.00")}}}), BUDGET_FILE, "totl"),
-    "S003": Case(budget({"fixed_assets": {"as_of": DELETE}}), BUDGET_FILE),
+    "S003": Case(budget({"fixed_assets": {"as_of": DELETE}}), BUDGET_FILE, "fixed_assets:"),
     "S004": Case(budget({"year": "二〇二三"}), BUDGET_FILE, "year: 二〇二三"),
     "S005": Case(budget({"totals": {"income": {"total": "1,043.55"}}}), BUDGET_FILE, "1,043.55"),
     "S009": Case(lambda t: t.patch_unit({"id": "other-office"}), UNIT_FILE, "id: other-office"),
@@ -167,7 +167,7 @@ CASES: dict[str, Case] = {
                  "basic: 80.00", passing=budget(NO_ECONOMIC)),
     "X001": Case(budget({"totals": {"income": {"government_fund": D("1.00")}}}), BUDGET_FILE,
                  "government_fund: 1.00"),
-    "X002": Case(edit(_set(("economic", 0, "personnel"), D("31.00"))), BUDGET_FILE, "30101"),
+    "X002": Case(edit(_set(("economic", 0, "personnel"), D("31.00"))), BUDGET_FILE, "economic:"),
     "X003": Case(budget({"totals": {"operating_costs": D("21.00")}}), BUDGET_FILE, "operating_costs: 21.00"),
     "X004": Case(budget(NO_FUNCTIONAL), BUDGET_FILE),
     # ---- T, P, A: 三公, procurement, assets ------------------------------------------------
@@ -185,7 +185,7 @@ CASES: dict[str, Case] = {
     "F001": Case(edit(_set(("performance", "projects", 0, "schedule"), {"3月底": 50, "6月底": 40})),
                  BUDGET_FILE, "6月底: 40"),
     "F002": Case(edit(_set(("performance", "projects", 0, "funding"), {"fiscal": D("15.00"), "other": D("1.00")})),
-                 BUDGET_FILE, "fiscal: 15.00"),
+                 BUDGET_FILE, "funding:"),
     "F003": Case(edit(_append(("performance", "projects"), {"name": "另一项目", "goal": "完成另一项工作。",
                                                             "amount": D("5.00")})),
                  BUDGET_FILE, "name: 业务工作经费"),
@@ -362,6 +362,183 @@ def test_acknowledgement_at_another_place_does_not_hide_the_error(site_tree):
     assert of_code(report, "A001")[0].acknowledged is None
     assert "D001" in codes(report)
     assert report.failed()
+
+
+def _items_with_a_long_amount_at(index: int, count: int = 13) -> Setup:
+    """`count` procurement items (the base one, then empty ones), item `index` with a three-decimal
+    sme_reserved: S006 with subject procurement.items[index].sme_reserved, and nothing else."""
+
+    def setup(t: SiteTree) -> None:
+        items = t.year().budget["procurement"]["items"]
+        items += [{"item": f"办公耗材{i}"} for i in range(1, count)]
+        items[index]["sme_reserved"] = D("0.005")
+
+    return setup
+
+
+@pytest.mark.parametrize("at, covered", [
+    ("procurement.items[12].sme_reserved", True),  # the subject itself
+    ("procurement.items[12]", True),  # a path that contains it, cut at `.`
+    ("procurement.items", True),  # cut at `[`
+    ("procurement", True),
+    ("procurement.items[1]", False),  # items[1] is not items[12]
+    ("procurement.items[1", False),
+    ("items[12].sme_reserved", False),  # not a path from the top of budget.yaml
+    ("sme_reserved", False),
+    ("procurement.item", False),  # not cut at a boundary
+])
+def test_acknowledgement_at_matches_whole_path_steps_only(site_tree, at, covered):
+    _items_with_a_long_amount_at(12)(site_tree)
+    site_tree.patch_budget({"acknowledged": [{"rule": "S006", "at": at, "reason": "公开文本如此"}]})
+    report = site_tree.check()
+    [s006] = of_code(report, "S006")
+    assert s006.subject == "procurement.items[12].sme_reserved"
+    assert (s006.acknowledged is not None) is covered, describe(report)
+    assert ("D001" in codes(report)) is not covered
+    assert report.failed() is not covered
+
+
+def test_acknowledgement_at_a_last_key_does_not_cover_every_path_ending_in_it(site_tree):
+    """`at: total` used to silence any diagnostic whose subject merely contained “total”."""
+    site_tree.patch_budget({
+        "fixed_assets": {"total": D("61.00")},
+        "acknowledged": [{"rule": "A001", "at": "total", "reason": "写得太宽"}],
+    })
+    report = site_tree.check()
+    [a001] = of_code(report, "A001")
+    assert a001.subject == "fixed_assets.total" and a001.acknowledged is None
+    assert "D001" in codes(report) and report.failed()
+
+
+def test_acknowledgement_at_a_mapping_covers_what_is_inside(site_tree):
+    site_tree.replace_in_narrative("固定资产金额为60.00万元", "固定资产金额为61.00万元")  # A001 alone
+    site_tree.patch_budget({
+        "fixed_assets": {"total": D("61.00")},
+        "acknowledged": [{"rule": "A001", "at": "fixed_assets", "reason": "公开文本如此"}],
+    })
+    report = site_tree.check()
+    [a001] = of_code(report, "A001")
+    assert a001.acknowledged == "公开文本如此"
+    assert "D001" not in codes(report) and not report.failed(strict=True)
+
+
+def test_acknowledgement_of_narrative_text_is_the_quoted_text_itself(site_tree):
+    """For a narrative diagnostic, `at` is the text the message quotes, whole: a fragment of it no
+    longer covers it (a fragment such as 万元 would cover every amount of the text)."""
+    site_tree.replace_in_narrative("一般公共预算收入100.00万元", "一般公共预算收入100.01万元")
+    [n001] = of_code(site_tree.check(), "N001")
+    assert f"“{n001.subject}”" in n001.message
+    site_tree.patch_budget({"acknowledged": [{"rule": "N001", "at": "100.01万元", "reason": "片段"}]})
+    report = site_tree.check()
+    assert of_code(report, "N001")[0].acknowledged is None and "D001" in codes(report)
+    site_tree.patch_budget({"acknowledged": [{"rule": "N001", "at": n001.subject, "reason": "公开文本如此"}]})
+    report = site_tree.check()
+    assert of_code(report, "N001")[0].acknowledged == "公开文本如此" and "D001" not in codes(report)
+
+
+def test_example_content_acknowledgements_all_match():
+    """The three acknowledgements of the example content are written as full paths and still match."""
+    from generator.check import check_site
+
+    report = check_site(Path(__file__).resolve().parents[1] / "content")
+    assert report.errors == 0 and report.warnings == 0
+    assert sorted((d.code, d.subject) for d in report.diagnostics if d.acknowledged) == [
+        ("P004", "fixed_assets.planned_purchases"), ("S006", "fixed_assets.other.value"),
+        ("S006", "fixed_assets.total")]
+
+
+# ---- where a diagnostic points ------------------------------------------------------------------
+
+
+def _position(tree: SiteTree, path: Path, *needles: str) -> tuple[int, int]:
+    """Line and column of the last needle, found on the first line containing it after the lines of
+    the needles before it (so that `previous_year:`, `expenditure:`, `total: 90.00` finds the right
+    `total`). The column is that of the needle's text after its key, if it has one: the value."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = 0
+    for needle in needles:
+        start = next(i for i in range(start, len(lines)) if needle in lines[i])
+    line, needle = lines[start], needles[-1]
+    column = line.index(needle) + 1
+    if ": " in needle and not needle.endswith(":"):
+        column += needle.index(": ") + 2
+    return start + 1, column
+
+
+def _points(diagnostic) -> tuple[int, int]:
+    return diagnostic.location.line, diagnostic.location.column
+
+
+def _only(report, code: str):
+    found = [d for d in report.diagnostics if d.code == code]
+    assert len(found) == 1, describe(report)
+    return found[0]
+
+
+def test_y001_points_at_last_years_figure_that_disagrees(site_tree):
+    site_tree.add_year(2022, deep_merge(PRIOR_YEAR, {"totals": {"expenditure": {"total": D("91.00")}}}))
+    report = site_tree.check()
+    y001 = _only(report, "Y001")
+    assert y001.location.file == site_tree.display(site_tree.budget_path())
+    assert _points(y001) == _position(site_tree, site_tree.budget_path(), "previous_year:", "expenditure:",
+                                      "total: 90.00")
+    assert (y001.expected, y001.found) == ("91", "90")
+
+
+def test_y001_points_at_a_three_public_item_or_at_the_table_for_a_derived_sum(site_tree):
+    site_tree.add_year(2022, deep_merge(PRIOR_YEAR, {"three_public": {"reception": D("5.50")}}))
+    report = site_tree.check()
+    by_subject = {d.subject: d for d in report.diagnostics if d.code == "Y001"}
+    budget = site_tree.budget_path()
+    assert set(by_subject) == {"previous_year.three_public.reception", "previous_year.three_public.subtotal",
+                               "previous_year.three_public.total"}, describe(report)
+    # the item is written: its value
+    assert _points(by_subject["previous_year.three_public.reception"]) == \
+        _position(site_tree, budget, "previous_year:", "three_public:", "reception: 5.00")
+    # the subtotal and total are derived from the items, written nowhere: the `three_public:` key
+    table = _position(site_tree, budget, "previous_year:", "three_public:")
+    assert table == (table[0], 3)
+    assert _points(by_subject["previous_year.three_public.subtotal"]) == table
+    assert _points(by_subject["previous_year.three_public.total"]) == table
+
+
+def test_s003_points_at_the_mapping_that_lacks_the_item(site_tree):
+    site_tree.patch_budget({"fixed_assets": {"as_of": DELETE}})
+    project = site_tree.year().budget["performance"]["projects"][0]
+    del project["goal"]
+    report = site_tree.check()
+    found = {d.extra["path"]: d for d in report.diagnostics if d.code == "S003"}
+    budget = site_tree.budget_path()
+    assert set(found) == {"fixed_assets.as_of", "performance.projects[0].goal"}, describe(report)
+    assert _points(found["fixed_assets.as_of"]) == _position(site_tree, budget, "fixed_assets:") == (
+        _position(site_tree, budget, "fixed_assets:")[0], 1)
+    # a list item has no key: its first line, where its `- ` is
+    assert _points(found["performance.projects[0].goal"]) == _position(site_tree, budget, "projects:",
+                                                                        "- name: 业务工作经费")[:1] + (5,)
+
+
+def test_f002_points_at_the_funding_that_does_not_add_up(site_tree):
+    site_tree.year().budget["performance"]["projects"][0]["funding"] = {"fiscal": D("15.00"), "other": D("1.00")}
+    report = site_tree.check()
+    assert _points(_only(report, "F002")) == _position(site_tree, site_tree.budget_path(), "projects:",
+                                                       "funding:")
+    assert _position(site_tree, site_tree.budget_path(), "projects:", "funding:")[1] == 5
+
+
+def test_f002_points_at_the_only_funding_part_written(site_tree):
+    site_tree.year().budget["performance"]["projects"][0]["funding"] = {"fiscal": D("15.00")}
+    report = site_tree.check()
+    assert _points(_only(report, "F002")) == _position(site_tree, site_tree.budget_path(), "projects:",
+                                                       "funding:", "fiscal: 15.00")
+
+
+def test_x002_points_at_the_economic_table(site_tree):
+    site_tree.year().budget["economic"][3]["personnel"] = D("9.00")
+    report = site_tree.check()
+    x002 = _only(report, "X002")
+    assert _points(x002) == _position(site_tree, site_tree.budget_path(), "economic:") == (
+        _position(site_tree, site_tree.budget_path(), "economic:")[0], 1)
+    assert (x002.expected, x002.found) == ("80", "81")
 
 
 # ---- rule metadata and documentation ------------------------------------------------------------

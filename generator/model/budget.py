@@ -201,7 +201,9 @@ class Acknowledgement(Strict):
     """已确认的偏差：公开文本如此，如实保留，并说明理由。"""
 
     rule: Text = described("规则代码，如 P004")
-    at: Text = described("偏差所在：数据路径（如 fixed_assets.total）或正文片段；省略则匹配该规则在本年度的全部诊断", default="")
+    at: Text = described(
+        "偏差所在：数据路径（如 fixed_assets.total；写 fixed_assets 则包括其下各项），或正文诊断引号内的原文（须完整）；"
+        "省略则匹配该规则在本年度的全部诊断", default="")
     reason: Text = described("理由（为什么公开文本如此、为何不更正）")
 
 

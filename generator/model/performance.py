@@ -12,7 +12,54 @@ from generator.model.base import Strict, Text, described
 from generator.money import Money
 
 COMPARATORS = {"≥": "≥", ">=": "≥", "≤": "≤", "<=": "≤", "=": "=", "＝": "=", "<": "<", "＜": "<", ">": ">", "＞": ">"}
-_VALUE = re.compile(r"^\s*(?P<cmp>≥|≤|>=|<=|=|＝|<|＜|>|＞)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s.．、,，。;；:：].*)?\s*$")
+
+# A unit of measure is built only from these words (joined directly or by the separators below), so that
+# `≤6月`, `1900元每月每人` or `≤500元/每人、天` are numbers with a unit, while text that merely begins with a
+# number, such as `12月底前完成`, `3项工作全部完成` or `2023年12月31日前`, stays text.
+UNIT_WORDS = (
+    # money, magnitudes, shares
+    "元", "万", "亿", "千", "百", "%", "％", "‰", "个百分点", "百分点", "倍",
+    # time
+    "年", "季度", "月", "周", "天", "日", "工作日", "小时", "分钟", "秒", "学时", "课时",
+    # counts (量词)
+    "个", "人", "次", "项", "辆", "台", "套", "件", "部", "户", "家", "所", "座", "栋", "幢", "间", "层", "张",
+    "条", "处", "名", "位", "份", "本", "册", "卷", "篇", "场", "期", "批", "类", "种", "块", "只", "把", "组",
+    "支", "架", "车", "班", "门", "床", "头", "株", "棵", "盏", "根", "口", "眼", "宗", "起", "例", "单", "笔",
+    "轮", "届", "节", "集", "首", "幅", "页", "字", "分", "级", "星", "点", "片", "段", "路",
+    # physical measures
+    "平方米", "平米", "平方公里", "立方米", "方", "米", "公里", "千米", "厘米", "毫米", "亩", "公顷", "吨",
+    "公斤", "千克", "克", "斤", "升", "毫升", "度", "千瓦时", "千瓦", "瓦", "伏",
+)
+_UNIT_WORDS = frozenset(UNIT_WORDS)
+_UNIT_WORD_LENGTHS = sorted({len(w) for w in UNIT_WORDS}, reverse=True)
+_UNIT_SEPARATORS = frozenset("/／每、·（）() ")
+_LATIN_UNIT = re.compile(r"[A-Za-z²³]+")
+_VALUE = re.compile(r"^\s*(?P<cmp>≥|≤|>=|<=|=|＝|<|＜|>|＞)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>.*?)\s*$", re.S)
+
+
+def is_unit(text: str) -> bool:
+    """Whether `text` is a unit of measure: unit words (UNIT_WORDS, or Latin letters such as km) joined
+    directly or by separators (元/每人、天); a closing bracket may end it (次（场）).
+
+    Each position is visited once (no backtracking), so even long text is cheap.
+    """
+    after_word: set[int] = set()  # positions just after a unit word
+    after_separator: set[int] = set()  # positions just after a separator that follows a word
+    for i, char in enumerate(text):
+        if i == 0 or i in after_word or i in after_separator:
+            if i and char in _UNIT_SEPARATORS:
+                after_separator.add(i + 1)
+            for length in _UNIT_WORD_LENGTHS:
+                if text[i:i + length] in _UNIT_WORDS:
+                    after_word.add(i + length)
+            latin = _LATIN_UNIT.match(text, i)
+            if latin:
+                after_word.add(latin.end())
+    end = len(text)
+    if end in after_word:
+        return True
+    closed = end in after_separator and text[-1] in "）)" and ("（" in text or "(" in text)
+    return closed
 
 
 class ParsedValue(Strict):
@@ -27,7 +74,7 @@ class ParsedValue(Strict):
 
 def parse_indicator_value(written: str) -> ParsedValue:
     match = _VALUE.match(written or "")
-    if not match:
+    if not match or (match.group("unit") and not is_unit(match.group("unit"))):
         return ParsedValue(kind="qualitative", text=(written or "").strip())
     cmp_text = match.group("cmp") or ""
     return ParsedValue(

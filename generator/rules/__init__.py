@@ -11,6 +11,7 @@ from typing import Callable, Iterable, Iterator
 
 from generator.diagnostics import Diagnostic, Location, Severity, money_difference
 from generator.figures import Figures
+from generator.locate import locate
 from generator.money import fmt_plain
 
 REGISTRY: dict[str, "Rule"] = {}
@@ -88,6 +89,12 @@ class DisclosureContext:
 
     def at(self, *path) -> Location:
         line, column = self.entry.budget_doc.position(tuple(path))
+        return Location(self.entry.budget_display, line, column)
+
+    def at_value(self, *path) -> Location:
+        """The offending figure where it is written; a mapping or list (e.g. a sum of its entries) at its
+        key; a figure that is not written at its nearest written ancestor's key (never at a first entry)."""
+        line, column = locate(self.entry.budget_doc, tuple(path))
         return Location(self.entry.budget_display, line, column)
 
     def in_narrative(self, line: int, column: int = 1) -> Location:

@@ -47,6 +47,19 @@ def previous_year_matches(facts):
                                  figure=label(name), year=disclosure.year - 1)
 
 
+def previous_year_path(figure: str) -> tuple:
+    """Where last year's `figure` is written in budget.yaml. A figure derived from others (e.g. the 三公
+    subtotal from its items) is not written: `at_value` then points at the nearest written ancestor."""
+    group, _, key = figure.partition(".")
+    if group in ("income", "expenditure"):
+        return ("previous_year", "totals", group, key)
+    if figure == "operating_costs":
+        return ("previous_year", "totals", "operating_costs")
+    if group == "three_public":
+        return ("previous_year", "three_public", key)
+    return ("previous_year",)
+
+
 def stale_acknowledgements(record, matched: set[int], unit_id: str) -> list[Diagnostic]:
     out = []
     for i, ack in enumerate(record.acknowledged):

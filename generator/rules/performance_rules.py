@@ -34,7 +34,11 @@ def funding_split(ctx):
         if project.amount is None or all(p is None for p in parts):
             continue
         if not same(total(parts), project.amount):
-            yield ctx.report("F002", ctx.at("performance", "projects", i, "funding"), expected=project.amount,
+            # the disagreeing figure is the sum of the funding parts: the one part, if only one is written,
+            # else the `funding:` mapping itself
+            written = [name for name in ("fiscal", "other") if getattr(project.funding, name) is not None]
+            path = ("performance", "projects", i, "funding") + (tuple(written) if len(written) == 1 else ())
+            yield ctx.report("F002", ctx.at_value(*path), expected=project.amount,
                              found=total(parts), subject=f"performance.projects[{i}].funding", project=project.name)
 
 

@@ -1,0 +1,45 @@
+"""Where a diagnostic points in a YAML file: at the offending value itself, or at what introduces it.
+
+`YamlDocument.position(path)` gives where a value *starts*: for a block mapping or list that is its first
+entry (`previous_year:` → the line of `source:` or `totals:` below it), which reads as if that entry were
+at fault. `locate` points at a written scalar where it is written, at a mapping or list by the key that
+introduces it, and at a value that is not written by its nearest written ancestor, treated the same way.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from generator.yamlsource import YamlDocument
+
+
+def locate(doc: YamlDocument, path: tuple) -> tuple[int, int]:
+    """1-based line and column for the value at `path` (keys and list indexes), as described above."""
+    node = doc.root
+    if node is None:
+        return doc.position(tuple(path))
+    here = _mark(node)
+    for part in path:
+        child, key_node = _child(node, part)
+        if child is None:
+            break  # not written: stay at the nearest ancestor that is
+        node = child
+        here = _mark(key_node) if key_node is not None and not isinstance(child, yaml.ScalarNode) else _mark(child)
+    return here
+
+
+def _child(node: yaml.Node, part) -> tuple[yaml.Node | None, yaml.Node | None]:
+    """The value node for `part` inside `node`, and the key node that introduces it (None in a list)."""
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and not isinstance(part, bool):
+        return (node.value[part], None) if 0 <= part < len(node.value) else (None, None)
+    if isinstance(node, yaml.MappingNode):
+        found: tuple[yaml.Node | None, yaml.Node | None] = (None, None)
+        for key_node, value_node in node.value:  # the last of duplicate keys is the one that counts
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
+                found = (value_node, key_node)
+        return found
+    return None, None
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1

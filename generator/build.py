@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -19,6 +21,9 @@ from pathlib import Path
 
 from generator import fingerprint
 from generator.manifest import Manifest, UnitOutput
+
+
+BACKGROUND_REMOVAL = 5000  # files in a replaced output above which it is removed in the background
 
 
 class BuildRefused(Exception):
@@ -101,7 +106,7 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
         result = _assemble(report, plan, staging, progress)
         manifest = plan.manifest(result.units_out)
         files = sum(len(names) for _, _, names in os.walk(staging))
-        _swap(staging, output)
+        _swap(staging, output, files)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -294,7 +299,7 @@ def _build_id(root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _swap(staging: Path, output: Path) -> None:
+def _swap(staging: Path, output: Path, files: int) -> None:
     """Replace output by staging; the old tree is renamed away first and removed last."""
     old = _staging(output, "old")
     if output.exists():
@@ -305,7 +310,20 @@ def _swap(staging: Path, output: Path) -> None:
         if old.exists():
             os.replace(old, output)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    _discard(old, files)
+
+
+def _discard(tree: Path, files: int) -> None:
+    """Remove a replaced tree. Freeing thousands of files can take longer than the build itself on a
+    slow disk, so a large tree is removed by a detached process and the build returns at once."""
+    if not tree.exists():
+        return
+    if files < BACKGROUND_REMOVAL:
+        shutil.rmtree(tree, ignore_errors=True)
+        return
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    subprocess.Popen([sys.executable, "-c", code, str(tree)], start_new_session=True, stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _carry_pdfs(output: Path, staging: Path, site) -> None:

@@ -46,12 +46,21 @@ def is_row_header(row, index: int, cell) -> bool:
 
 
 def environment(dirs: list[Path]) -> jinja2.Environment:
-    """One environment per theme per process: compiled templates are kept (and reloaded if edited)."""
-    return _environment(tuple(dirs))
+    """One environment per theme per process, so compiled templates are kept. It is keyed by the
+    template files and their times too: a template added to a site theme must replace the default's."""
+    return _environment(tuple(dirs), _template_stamps(dirs))
+
+
+def _template_stamps(dirs: list[Path]) -> tuple:
+    stamps = []
+    for d in dirs:
+        for path in sorted((d / "templates").rglob("*")) if (d / "templates").is_dir() else []:
+            stamps.append((str(path), path.stat().st_mtime_ns))
+    return tuple(stamps)
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(dirs: tuple[Path, ...]) -> jinja2.Environment:
+def _environment(dirs: tuple[Path, ...], stamps: tuple) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in dirs])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)

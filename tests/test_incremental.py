@@ -1,0 +1,152 @@
+"""Incremental, parallel and sharded builds, and the check cache: each gives exactly what a clean,
+single-process build (or an uncached check) gives."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.bench import make_synthetic
+from generator.build import build, in_shard, parse_shard
+from generator.check import check_site
+from site_support import CONTENT
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def assert_same_tree(a: Path, b: Path) -> None:
+    left, right = tree(a), tree(b)
+    assert sorted(left) == sorted(right)
+    different = [name for name in left if left[name] != right[name]]
+    assert not different, different[:10]
+
+
+@pytest.fixture(scope="module")
+def content(tmp_path_factory) -> Path:
+    """Five units (copies of the examples under new names and amounts): enough for two workers."""
+    root = tmp_path_factory.mktemp("incremental") / "content"
+    make_synthetic(CONTENT, root, 5, 1)
+    return root
+
+
+@pytest.fixture(scope="module")
+def clean(content, tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("clean") / "site"
+    build(content, output, jobs=1, reuse=False)
+    return output
+
+
+def edit(content: Path, unit: str, old: str, new: str) -> None:
+    path = next((content / "units" / unit).glob("*/narrative.md"))
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_parallel_build_equals_single_process_build(content, clean, tmp_path):
+    result = build(content, tmp_path / "site", jobs=2)
+    assert result.rendered == 5
+    assert_same_tree(clean, tmp_path / "site")
+
+
+def test_unchanged_content_is_a_no_op(content, tmp_path):
+    output = tmp_path / "site"
+    build(content, output, jobs=1)
+    before = output.stat().st_ino, (output / "index.html").stat().st_mtime_ns
+    again = build(content, output, jobs=1)
+    assert again.up_to_date and again.rendered == 0
+    assert (output.stat().st_ino, (output / "index.html").stat().st_mtime_ns) == before
+
+
+def test_one_changed_unit_is_the_only_one_rendered_and_the_site_equals_a_clean_build(content, tmp_path):
+    work = tmp_path / "content"
+    shutil.copytree(content, work)
+    output = tmp_path / "site"
+    build(work, output, jobs=1)
+    edit(work, "unit-00001", "一、", "一、 ")  # a visible change in one unit's narrative
+    result = build(work, output, jobs=1)
+    assert (result.rendered, result.reused) == (1, 4)
+    fresh = tmp_path / "fresh"
+    build(work, fresh, jobs=1, reuse=False)
+    assert_same_tree(fresh, output)
+
+
+def test_a_changed_theme_template_renders_every_unit_again(content, tmp_path):
+    work = tmp_path / "content"
+    shutil.copytree(content, work)
+    theme = tmp_path / "mytheme" / "templates"
+    theme.mkdir(parents=True)
+    site_yaml = work / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "theme: mytheme\n", encoding="utf-8")
+    output = tmp_path / "site"
+    build(work, output, jobs=1)
+    footer = (Path(__file__).parents[1] / "themes" / "default" / "templates" / "base.html").read_text(encoding="utf-8")
+    (theme / "base.html").write_text(footer.replace("</footer>", "<p>本地主题</p></footer>"), encoding="utf-8")
+    result = build(work, output, jobs=1)
+    assert (result.rendered, result.reused) == (5, 0)
+    assert "本地主题" in (output / "units" / "unit-00000" / "index.html").read_text(encoding="utf-8")
+
+
+def test_shards_merge_into_the_single_build(content, clean, tmp_path):
+    parts = []
+    for k in (1, 2, 3):
+        output = tmp_path / f"shard-{k}" / "site"
+        result = build(content, output, jobs=1, shard=(k, 3))
+        units = {p.name for p in (output / "units").iterdir()} if (output / "units").exists() else set()
+        assert units == {f"unit-{n:05d}" for n in range(5) if in_shard(f"unit-{n:05d}", (k, 3))}
+        assert not (output / "index.html").exists()  # list pages belong to the merge
+        assert result.units == len(units)
+        parts.append(output)
+    merged = tmp_path / "merged" / "site"
+    result = build(content, merged, jobs=1, merge=parts)
+    assert (result.rendered, result.reused) == (0, 5)
+    assert_same_tree(clean, merged)
+
+
+def test_shard_parts_cover_every_unit_once():
+    ids = [f"unit-{n:05d}" for n in range(200)]
+    owners = [[k for k in range(1, 5) if in_shard(i, (k, 4))] for i in ids]
+    assert all(len(o) == 1 for o in owners)
+    assert all(any(o == [k] for o in owners) for k in range(1, 5))
+
+
+@pytest.mark.parametrize("text", ["0/3", "4/3", "a/b", "3"])
+def test_bad_shard_is_refused_in_chinese(text):
+    with pytest.raises(ValueError, match="分片"):
+        parse_shard(text)
+
+
+def test_cached_check_reports_what_a_full_check_reports(content, tmp_path):
+    work = tmp_path / "content"
+    shutil.copytree(content, work)
+    cache = tmp_path / "cache"
+    check_site(work, cache)
+    # A name that disagrees with another unit's (C003) and an amount edit: the cached units must
+    # still take part in the site-wide rules.
+    budget = work / "units" / "unit-00003" / next(p.name for p in (work / "units" / "unit-00003").iterdir()
+                                                    if p.is_dir()) / "budget.yaml"
+    text = budget.read_text(encoding="utf-8")
+    budget.write_text(text.replace("name: 行政运行", "name: 行政运转", 1), encoding="utf-8")
+    cached = check_site(work, cache)
+    full = check_site(work)
+    shown = [json.dumps(d.to_json(), ensure_ascii=False, sort_keys=True) for d in cached.diagnostics]
+    assert shown == [json.dumps(d.to_json(), ensure_ascii=False, sort_keys=True) for d in full.diagnostics]
+    assert any(d.code == "C003" for d in cached.diagnostics)
+    assert len(cached.contexts) == 1  # only the edited unit was read again
+
+
+def test_build_with_pdfs_links_them_and_reuses_them(tmp_path):
+    output = tmp_path / "site"
+    first = build(CONTENT, output, pdf=True, search=False)
+    pdf = output / "units" / "langfang-renda" / "2023" / "langfang-renda-2023.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF") and len(first.pdf_seconds) == 3
+    page = (output / "units" / "langfang-renda" / "2023" / "index.html").read_text(encoding="utf-8")
+    assert 'href="langfang-renda-2023.pdf"' in page
+    before = pdf.read_bytes()
+    touched = build(CONTENT, output, pdf=True, search=False, reuse=False)
+    assert touched.rendered == 3 and pdf.read_bytes() == before  # deterministic PDFs

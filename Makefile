@@ -7,8 +7,7 @@ setup:
 	bash scripts/setup.sh
 
 site: setup
-	$(PYTHON) -m generator pdf --compendium
-	$(PYTHON) -m generator build  # after the PDFs, so that every page links its PDF
+	$(PYTHON) -m generator build --pdf --compendium  # pages and PDFs share one pass and one set of charts
 
 test: setup
 	$(PYTHON) -m pytest -q

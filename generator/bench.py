@@ -134,38 +134,49 @@ def measure(name: str, args: list[str], runs: int, prepare=None, note: str = "")
     return result
 
 
-def available(command: str) -> bool:
-    from generator.cli import app
-
-    return any(c.name == command or (c.callback and c.callback.__name__ == command) for c in app.registered_commands)
-
-
-def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bool) -> list[Measure]:
-    content, output = workdir / "content", workdir / "site"
+def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bool, jobs: int = 0) -> list[Measure]:
+    """Every stage in a fresh process, as a user runs it. The caches (check results, charts, the build
+    manifest) live in workdir/.cache; "cold" stages start without them."""
+    content, output, cache = workdir / "content", workdir / "site", workdir / ".cache"
     started = time.perf_counter()
     make_synthetic(Path("content"), content, units, years)
     results = [Measure("生成样例内容", [time.perf_counter() - started], note=f"{units} 个单位 × {years} 年")]
     python = [sys.executable, "-m", "generator"]
-    results.append(measure("check", python + ["check", "--content", str(content)], runs))
-    if available("build"):
-        build = python + ["build", "--content", str(content), "--output", str(output)]
-        results.append(measure("build（全量，冷缓存）", build, 1,
-                               prepare=lambda: shutil.rmtree(workdir / "cache", ignore_errors=True)))
-        results.append(measure("build（全量）", build, runs))
-        results.append(measure("build（无变化重建）", build, runs))
-        target = next((content / "units").iterdir())
-        year_dir = sorted(p for p in target.iterdir() if p.is_dir())[-1]
+    check = python + ["check", "--content", str(content), "--cache-dir", str(cache)]
+    build = python + ["build", "--content", str(content), "--output", str(output), "--jobs", str(jobs)]
 
-        def touch_one():
-            path = year_dir / "narrative.md"
-            path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    def cold():
+        shutil.rmtree(cache, ignore_errors=True)
 
-        results.append(measure("build（一个单位改动）", build, runs, prepare=touch_one))
-    else:
-        results.append(Measure("build", note="尚无 build 命令"))
-    if with_pdf and available("pdf"):
-        results.append(measure("pdf（全部单位）", python + ["pdf", "--content", str(content), "--output", str(output)], 1))
+    results.append(measure("check（无缓存）", check + ["--no-cache"], runs))
+    results.append(measure("check（有缓存）", check, runs))
+    results.append(measure("build（全量，图表冷）", build + ["--clean"], 1, prepare=cold))
+    results.append(measure("build（全量，图表热）", build + ["--clean"], runs))
+    chart_cost = results[-2].seconds[0] - statistics.median(results[-1].seconds) if results[-1].seconds else 0
+    results.append(Measure("图表渲染", [max(chart_cost, 0.0)], note="全量构建冷、热图表缓存之差"))
+    results.append(measure("build（无变化重建）", build, runs))
+    results.append(measure("build（一个单位改动）", build, runs, prepare=_touch_one(content)))
+    if with_pdf:
+        stats = workdir / "pdf-stats.json"
+        pdf_build = build + ["--pdf", "--stats", str(stats)]
+        total = measure("build --pdf（全部 PDF）", pdf_build + ["--clean"], 1)
+        results.append(total)
+        if stats.exists():
+            each = json.loads(stats.read_text(encoding="utf-8"))["pdf_seconds"]
+            results.append(Measure("PDF（每份，工作进程内）", each, note=f"{len(each)} 份"))
+        results.append(measure("build --pdf（一个单位改动）", pdf_build, runs, prepare=_touch_one(content)))
     return results
+
+
+def _touch_one(content: Path):
+    """A change to one unit's narrative, different each run."""
+    target = sorted((content / "units").iterdir())[0]
+    path = sorted(target.glob("*/narrative.md"))[-1]
+
+    def touch():
+        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    return touch
 
 
 def print_table(results: list[Measure]) -> None:
@@ -180,4 +191,7 @@ def print_table(results: list[Measure]) -> None:
 
 def write_json(results: list[Measure], path: Path, units: int, years: int) -> None:
     payload = {"units": units, "years": years, "cpus": os.cpu_count(), "results": [m.row() for m in results]}
+    for m, row in zip(results, payload["results"]):
+        if m.name.startswith("PDF（每份"):
+            row["seconds"] = [round(x, 3) for x in m.seconds]
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -149,11 +149,12 @@ def bench(
     workdir: Path = typer.Option(Path("build/bench"), "--workdir", help="样例内容与输出目录"),
     json_out: Optional[Path] = typer.Option(None, "--json", help="把结果写成 JSON"),
     pdf: bool = typer.Option(False, "--pdf", help="同时测量 PDF 生成"),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="build 的并行进程数（0 为按 CPU 核数）"),
 ) -> None:
     """性能基准：由示例内容生成 N 个单位 × Y 年的样例站点，测量检查、构建、重建、PDF 的耗时与内存。"""
     from generator.bench import print_table, run_benchmark, write_json
 
-    results = run_benchmark(units, years, runs, workdir, pdf)
+    results = run_benchmark(units, years, runs, workdir, pdf, jobs)
     print_table(results)
     if json_out is not None:
         write_json(results, json_out, units, years)
@@ -192,6 +193,7 @@ def build(
     shard: Optional[str] = typer.Option(None, "--shard", help="只生成第 K 份（共 N 份）单位，如 2/4；用 --merge 合并"),
     merge: list[Path] = typer.Option([], "--merge", help="合并分片：取用该分片输出目录中已生成的单位（可重复）"),
     clean: bool = typer.Option(False, "--clean", help="不复用上次的检查与生成结果，全部重新生成"),
+    stats: Optional[Path] = typer.Option(None, "--stats", help="把本次构建的统计（含每份 PDF 耗时）写成 JSON，供基准测试用"),
 ) -> None:
     """生成静态网站（先检查内容；检查不通过则拒绝生成，原有输出保持不变）。未改动的单位直接沿用上次结果。"""
     from generator.build import BuildFailed, BuildRefused, build as build_site, parse_shard
@@ -214,6 +216,11 @@ def build(
     except BuildFailed as failure:
         typer.echo(f"{failure}；原有输出未改动。", err=True)
         raise typer.Exit(1)
+    if stats is not None:
+        stats.write_text(json.dumps({"rendered": result.rendered, "reused": result.reused, "pages": result.pages,
+                                     "files": result.files, "seconds": round(result.seconds, 3),
+                                     "pdf_seconds": [round(x, 3) for x in result.pdf_seconds]}, ensure_ascii=False),
+                         encoding="utf-8")
     if result.up_to_date:
         typer.echo(f"{result.output} 已是最新：内容、模板与设置均未改动（{result.seconds:.2f} 秒）")
         return

@@ -35,6 +35,9 @@ def run(request: Request, echo) -> list[Written]:
     contexts = [ctx for ctx in report.contexts.values() if _wanted(ctx, request)]
     if not contexts:
         raise PdfFailed("没有符合条件的单位或年度。")
+    from generator.manifest import Manifest
+
+    Manifest.forget(request.output.resolve())  # the output changes behind `build`'s back: its next run is full
     written = []
     for ctx in contexts:
         path = unit_pdf_path(request.output, ctx.entry.unit.id, ctx.entry.year)

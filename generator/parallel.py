@@ -89,10 +89,13 @@ def _render_in_worker(unit_id: str) -> UnitResult:
     from generator.check import unit_contexts
 
     site = _worker["site"]
-    unit = next(u for u in site.units if u.id == unit_id)
-    contexts = unit_contexts(site, unit)
-    unit = next(u for u in site.units if u.id == unit_id)  # now read in full
-    return render_unit(site, unit, contexts, _worker["settings"])
+    index = next(i for i, u in enumerate(site.units) if u.id == unit_id)
+    cached = site.units[index]
+    contexts = unit_contexts(site, cached)
+    try:
+        return render_unit(site, site.units[index], contexts, _worker["settings"])  # now read in full
+    finally:
+        site.units[index] = cached  # a worker renders hundreds of units: keep only the light entry
 
 
 def render_units(unit_ids: list[str], settings: RenderSettings, jobs: int, in_process, advance=None) -> list[UnitResult]:

@@ -64,9 +64,10 @@ class SiteBuilder:
         path.write_bytes(text.encode("utf-8"))
         self.written.append(path.relative_to(self.output).as_posix())
 
-    def render(self, template: str, path: str, page, indexed: bool = True, **extra) -> None:
+    def render(self, template: str, path: str, page, indexed: bool = True, root: str | None = None,
+               **extra) -> None:
         html = self.env.get_template(template).render(
-            site=self.settings, root=_root(path), nav=self.nav, page=page, indexed=indexed,
+            site=self.settings, root=_root(path) if root is None else root, nav=self.nav, page=page, indexed=indexed,
             live_reload=self.live_reload, **extra)
         self.write(self.output / path, html)
         self.pages += 1
@@ -97,7 +98,8 @@ class SiteBuilder:
         self.home(years)
         self.glossary()
         self.render("search.html", "search.html", pages.SimplePage("search"), indexed=False)
-        self.render("404.html", "404.html", pages.SimplePage("404"), indexed=False)
+        # Served at any URL depth by the web server: links rooted at base_path, not relative.
+        self.render("404.html", "404.html", pages.SimplePage("404"), indexed=False, root=self.settings.base_path)
 
     # -- page kinds ----------------------------------------------------------------------------
     def disclosure(self, doc: Document) -> None:

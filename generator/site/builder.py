@@ -154,7 +154,7 @@ class SiteBuilder:
         rows = [self._row(d, entry.unit.name) for d in docs]
         changes = [pages.TotalsRow(entry.unit.name, d.year, "", [
             fmt((d.figures.value(n) or Decimal(0)) - (p.figures.value(n) or Decimal(0))) for n in TOTALS])
-            for p, d in zip(docs, docs[1:])]
+            for p, d in zip(docs, docs[1:]) if d.year == p.year + 1]  # “比上年”: consecutive years only
         points = [(d.year, charts.FIGURE_LABELS[n], d.figures.value(n)) for d in docs for n in TOTALS[1:4]]
         page = pages.UnitPage(entry.id, entry.unit.name, entry.unit.department, rows, changes,
                               charts.trend(self.charts, entry.unit.name, points))

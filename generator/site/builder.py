@@ -11,7 +11,7 @@ from generator.charts import ChartRenderer
 from generator.document import Document, build_document
 from generator.markdown import slug
 from generator.money import fmt
-from generator.site import data, pages
+from generator.site import data, downloads, pages
 from generator.site.theme import copy_static, environment, theme_dirs
 
 TOTALS = ("income.grand_total", "expenditure.grand_total", "expenditure.basic", "expenditure.project",
@@ -139,13 +139,16 @@ class SiteBuilder:
         rows = [self._row(d, d.unit.name) for d in docs]
         name = f"datapackage-{year}.json"
         self.write(self.output / name, data.year_package(year, docs, self.settings.title))
-        self.render("year.html", f"years/{year}/index.html", pages.YearPage(year, rows, self._year_chart(year), name))
+        compendium = downloads.compendium_link(year, [self.output, *self.pdf_dirs])
+        self.render("year.html", f"years/{year}/index.html",
+                    pages.YearPage(year, rows, self._year_chart(year), name, compendium))
 
     def home(self, years: list[int]) -> None:
         latest = years[0] if years else None
         rows = [self._row(d, d.unit.name) for d in self._year_docs(latest)] if latest else []
         chart = self._year_chart(latest) if latest else None
-        self.render("home.html", "index.html", pages.HomePage(latest, rows, chart, years))
+        compendium = downloads.compendium_link(latest, [self.output, *self.pdf_dirs])
+        self.render("home.html", "index.html", pages.HomePage(latest, rows, chart, years, compendium))
 
     def unit(self, entry) -> None:
         docs = [self.docs[y.key] for y in entry.years if y.key in self.docs]

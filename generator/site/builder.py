@@ -67,8 +67,8 @@ class SiteBuilder:
     def render(self, template: str, path: str, page, indexed: bool = True, root: str | None = None,
                **extra) -> None:
         html = self.env.get_template(template).render(
-            site=self.settings, root=_root(path) if root is None else root, nav=self.nav, page=page, indexed=indexed,
-            live_reload=self.live_reload, **extra)
+            site=self.settings, root=_root(path) if root is None else root, nav=self.nav, page=page,
+            indexed=indexed, live_reload=self.live_reload, **extra)
         self.write(self.output / path, html)
         self.pages += 1
 

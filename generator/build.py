@@ -239,11 +239,11 @@ def _site_pages(report, plan: _Plan, staging: Path, years: list[int], units_out:
 
     opts = plan.opts
     summaries = [DisclosureSummary(**s) for u in units_out.values() for s in u.summaries]
-    lists = ListPages(report.site, staging, years, summaries, plan.cache_dir / "charts", opts.live_reload)
-    lists.render_all()
     if opts.compendium:
         _compendia(report, plan, staging, years, rendered)
-    _carry_pdfs(plan.output, staging, report.site)
+    _carry_pdfs(plan.output, staging, report.site)  # before the list pages, which link the compendia
+    lists = ListPages(report.site, staging, years, summaries, plan.cache_dir / "charts", opts.live_reload)
+    lists.render_all()
     if opts.search:
         index_site(staging)
     if opts.live_reload:
@@ -329,9 +329,10 @@ def _discard(tree: Path, files: int) -> None:
 def _carry_pdfs(output: Path, staging: Path, site) -> None:
     """PDFs written into the output by `budgetsite pdf` are kept across rebuilds, while their unit and
     year (or, for a compendium, the year) still exist."""
-    from generator.site.builder import compendium_file, disclosure_dir, pdf_name
+    from generator.site.builder import disclosure_dir, pdf_name
+    from generator.site.downloads import compendium_path
 
-    wanted = [compendium_file(y.year) for u in site.units for y in u.years]
+    wanted = [compendium_path(y.year) for u in site.units for y in u.years]
     wanted += [disclosure_dir(u.id, y.year) + pdf_name(u.id, y.year) for u in site.units for y in u.years]
     for relative in sorted(set(wanted)):
         source, target = output / relative, staging / relative

@@ -33,9 +33,14 @@ class Chart:
 
     @property
     def alt(self) -> str:
-        """Text alternative: the title followed by every data point."""
-        points = "；".join("，".join(r) for r in self.rows)
-        return f"{self.title}。{points}" if points else self.title
+        """Text alternative: the title, the money unit and every data point. With several value columns
+        (years), each value is named by its column: “支出总计：2023年 100.00，2024年 108.00”."""
+        if len(self.columns) > 2:
+            points = "；".join(f"{r[0]}：" + "，".join(f"{c} {v}" for c, v in zip(self.columns[1:], r[1:]) if v)
+                              for r in self.rows)
+        else:
+            points = "；".join(" ".join(r) for r in self.rows)
+        return f"{self.title}（单位：万元）。{points}" if points else self.title
 
 
 class ChartRenderer:
@@ -159,4 +164,4 @@ def trend(r: ChartRenderer, unit_name: str, points: list[tuple[int, str, Decimal
         x=alt.X("年度:O", title="年度"), y=alt.Y("金额（万元）:Q", title="万元"),
         color=alt.Color("项目:N", sort=None, title=None, legend=alt.Legend(orient="bottom")),
     ).properties(width=WIDTH)
-    return r.render(Chart("trend", f"{unit_name}历年预算", ["项目", *[f"{y}年" for y in years]], rows), spec)
+    return r.render(Chart("trend", f"{unit_name}历年支出预算", ["项目", *[f"{y}年" for y in years]], rows), spec)

@@ -1,4 +1,8 @@
-"""`budgetsite serve`: build, serve on 127.0.0.1, rebuild on change; pages reload via static/livereload.js."""
+"""`budgetsite serve`: build, serve on 127.0.0.1, rebuild on change; pages reload via static/livereload.js.
+
+A rebuild depends on `content/`, the site's own theme (`theme:` in site.yaml) and the default theme, so
+all three are watched. When site.yaml names another theme, the watched set follows after that rebuild.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from pathlib import Path
 import typer
 
 from generator.build import BuildRefused, build
-from generator.site.theme import DEFAULT_THEME
+from generator.site.theme import theme_dirs
 
 
 def _rebuild(content: Path, output: Path) -> None:
@@ -24,6 +28,47 @@ def _rebuild(content: Path, output: Path) -> None:
         typer.echo("内容未通过检查，预览保持上一次的结果。", err=True)
     except Exception as error:  # keep serving; show the problem
         typer.echo(f"生成失败：{error}", err=True)
+
+
+def _settings(content: Path):
+    """site.yaml's settings, or None when it is missing or invalid (the build reports why)."""
+    from pydantic import ValidationError
+
+    from generator.model import SiteSettings
+    from generator.yamlsource import load_yaml
+
+    path = content / "site.yaml"
+    if not path.is_file():
+        return None
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        return None
+    try:
+        return SiteSettings.model_validate(doc.data)
+    except ValidationError:
+        return None
+
+
+def watched_paths(content: Path) -> list[Path]:
+    """What a rebuild reads: content/, the site theme (when configured and present), the default theme."""
+    content = content.resolve()
+    paths = [content, *theme_dirs(content, _settings(content))]
+    return [p for p in dict.fromkeys(paths) if p.is_dir()]
+
+
+def watch_and_rebuild(content: Path, output: Path, stop_event: threading.Event | None = None) -> None:
+    """Rebuild on every change under the watched paths, until stop_event is set (or Ctrl+C)."""
+    from watchfiles import watch
+
+    while True:
+        paths = watched_paths(content)
+        typer.echo("监视：" + "、".join(str(p) for p in paths))
+        for _changes in watch(*paths, stop_event=stop_event):
+            _rebuild(content, output)
+            if watched_paths(content) != paths:
+                break  # site.yaml now names another theme: watch that one instead
+        else:
+            return  # stopped
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -42,15 +87,11 @@ def _server(output: Path, port: int) -> http.server.ThreadingHTTPServer:
 
 
 def serve(content: Path, output: Path, port: int) -> None:
-    from watchfiles import watch
-
     _rebuild(content, output)
     server = _server(output.resolve(), port)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     typer.echo(f"预览地址：http://127.0.0.1:{port}/index.html（Ctrl+C 停止）")
-    watched = [content, DEFAULT_THEME]
     try:
-        for _changes in watch(*watched):
-            _rebuild(content, output)
+        watch_and_rebuild(content, output)
     finally:
         server.shutdown()

@@ -336,6 +336,10 @@ class SiteTree:
         self.units[unit].years[year] = YearSpec({"year": year, **budget}, narrative)
         return self
 
+    def add_next_year(self, unit: str = UNIT_ID) -> "SiteTree":
+        """The consecutive year NEXT_YEAR of a unit, consistent with the base year (see NEXT_BUDGET)."""
+        return self.add_year(NEXT_YEAR, copy.deepcopy(NEXT_BUDGET), NEXT_NARRATIVE, unit)
+
     def put_file(self, relative: str, content: str | bytes | None) -> "SiteTree":
         """Raw file under content/ written after (and instead of) the generated one; None deletes it."""
         self.files[relative] = content
@@ -420,3 +424,73 @@ def make_site(tmp_path):
 @pytest.fixture
 def site_tree(make_site) -> SiteTree:
     return make_site()
+
+
+# --------------------------------------------------------------------------------------------
+# A second, consecutive year of the same unit (for the multi-year pages), derived from the base year
+# and consistent with it: its previous_year is exactly the base year as published.
+#   functional: basic 53 + 12 + 8 + 10 = 83, project 25           → expenditure 108 = income 108
+#   economic:   personnel 60 (unchanged), public 14.50 + 4 + 4.50 = 23 → basic 83
+#   三公: vehicle_operation 4.50 + reception 4.00 = subtotal 8.50 (base year 9.50: −1.00)
+#   changes on the base year: income/expenditure +8, basic +3, project +5, 三公 −1
+# --------------------------------------------------------------------------------------------
+
+NEXT_YEAR = YEAR + 1
+
+
+def _next_budget() -> dict:
+    budget = copy.deepcopy(BUDGET)
+    budget["year"] = NEXT_YEAR
+    budget["functional"][0]["basic"] = D("53.00")  # 2010101 行政运行
+    budget["functional"][1]["project"] = D("25.00")  # 2010102 一般行政管理事务
+    budget["economic"][4]["public"] = D("14.50")  # 30201 办公费
+    budget["economic"][5]["public"] = D("4.00")  # 30217 公务接待费
+    budget["totals"] = {
+        "income": {"total": D("108.00"), "general_budget": D("108.00"), "carry_over": D("0.00"),
+                   "grand_total": D("108.00")},
+        "expenditure": {"total": D("108.00"), "basic": D("83.00"), "project": D("25.00"), "personnel": D("60.00"),
+                        "public": D("23.00"), "grand_total": D("108.00")},
+        "operating_costs": D("23.00"),
+    }
+    budget["three_public"].update(reception=D("4.00"), subtotal=D("8.50"), total=D("8.50"))
+    budget["previous_year"] = {
+        "totals": {
+            "income": {"total": D("100.00")},
+            "expenditure": {"total": D("100.00"), "basic": D("80.00"), "project": D("20.00"),
+                            "personnel": D("60.00"), "public": D("20.00")},
+        },
+        "three_public": {"outbound": D("0.00"), "vehicle": D("4.50"), "reception": D("5.00")},
+        "source": f"{YEAR}年公开数据",
+    }
+    budget["procurement"]["items"][0]["project_budget"] = D("25.00")
+    budget["fixed_assets"]["as_of"] = f"{YEAR}-12-31"
+    project = budget["performance"]["projects"][0]
+    project["amount"] = D("25.00")
+    project["funding"]["fiscal"] = D("25.00")
+    return budget
+
+
+def _next_narrative() -> str:
+    text = NARRATIVE.replace(str(YEAR - 1), "<PREVIOUS>").replace(str(YEAR), str(NEXT_YEAR))
+    text = text.replace("<PREVIOUS>", str(YEAR))
+    for old, new in [
+        ("预算收入100.00万元，其中：一般公共预算收入100.00万元", "预算收入108.00万元，其中：一般公共预算收入108.00万元"),
+        ("支出预算100.00万元，其中基本支出80.00万元，包括人员经费60.00万元和日常公用经费20.00万元；"
+         "项目支出20.00万元，主要为（一）业务工作经费项目支出20.00万元",
+         "支出预算108.00万元，其中基本支出83.00万元，包括人员经费60.00万元和日常公用经费23.00万元；"
+         "项目支出25.00万元，主要为（一）业务工作经费项目支出25.00万元"),
+        ("预算收支安排100.00万元，较2023年预算增加10.00万元。其中：基本支出增加6.00万元，主要为人员经费增加4.00万元，"
+         "日常公用经费增加2.00万元。项目支出增加4.00万元，主要为（一）业务工作经费项目增加4.00万元",
+         "预算收支安排108.00万元，较2023年预算增加8.00万元。其中：基本支出增加3.00万元，主要为人员经费增加0.00万元，"
+         "日常公用经费增加3.00万元。项目支出增加5.00万元，主要为（一）业务工作经费项目增加5.00万元"),
+        ("共计安排20.00万元", "共计安排23.00万元"),
+        ("经费预算安排9.50万元，与2023年持平。具体情况为", "经费预算安排8.50万元，与2023年相比减少1.00万元，其中"),
+        ("公务接待费5.00万元，比2023年增加0万元，无增减变化", "公务接待费4.00万元，比2023年减少1.00万元，主要是压减接待"),
+    ]:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+NEXT_BUDGET = _next_budget()
+NEXT_NARRATIVE = _next_narrative()

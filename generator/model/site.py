@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, WithJsonSchema
+
 from generator.model.base import Strict, Text, described
+
+# "/" or "/a/b/": absolute, ends with "/", segments of URL-safe characters. No empty segment, so never
+# "//host/" (a protocol-relative URL would make the 404 page load from another host), no "." or "..".
+BASE_PATH_PATTERN = r"^/(?:(?!\.\.?/)[A-Za-z0-9._~-]+/)*$"
+
+
+def _check_base_path(value: str) -> str:
+    if not re.fullmatch(BASE_PATH_PATTERN, value):
+        raise ValueError("须以“/”开头、以“/”结尾，如 / 或 /yusuan/；各级目录名只能用字母、数字和 - _ . ~，"
+                         "不能为空、“.”或“..”")
+    return value
+
+
+BasePath = Annotated[str, AfterValidator(_check_base_path),
+                     WithJsonSchema({"type": "string", "pattern": BASE_PATH_PATTERN})]
 
 
 class GlossaryEntry(Strict):
@@ -16,7 +36,8 @@ class SiteSettings(Strict):
     title: Text = described("站点名称，如 某市预算信息公开")
     publisher: Text = described("发布机关，如 某市财政局")
     region: Text = described("地区", default="")
-    base_path: Text = described("站点部署的子路径，如 /yusuan/；默认 /", default="/")
+    base_path: BasePath = described("站点部署的子路径，以 / 开头并以 / 结尾，如 /yusuan/；默认 /。"
+                                    "仅用于 404 页面的链接（其余页面均为相对链接）", default="/")
     default_profile: Text = described("默认公开模板标识")
     theme: Text = described("站点主题目录（相对 content/ 的上级目录）；覆盖默认主题中的同名模板", default="")
     glossary: list[GlossaryEntry] = described("默认名词解释", default_factory=list)

@@ -12,7 +12,8 @@ from generator.document import build_document
 from generator.pdf.attachments import attachment_files
 from generator.pdf.dates import source_date, w3c
 from generator.pdf.render import Job, Meta, absolutize_images, prefix_ids, render_html, theme_dir, write_pdf
-from generator.site.builder import compendium_file, disclosure_dir, pdf_name
+from generator.site.builder import disclosure_dir, pdf_name
+from generator.site.downloads import compendium_path
 
 
 @dataclass
@@ -29,7 +30,8 @@ def unit_pdf_path(output: Path, unit_id: str, year: int) -> Path:
 
 
 def compendium_pdf_path(output: Path, year: int) -> Path:
-    return output / compendium_file(year)
+    """Where the year and home pages link it."""
+    return output / compendium_path(year)
 
 
 def prepare(ctx, site, prefix: str = "", document=None, drawn=None):

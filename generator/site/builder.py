@@ -20,7 +20,7 @@ from generator.charts import ChartRenderer
 from generator.document import Document, build_document
 from generator.markdown import slug
 from generator.money import fmt
-from generator.site import data, pages
+from generator.site import data, downloads, pages
 from generator.site.theme import copy_static, environment, theme_dirs
 
 TOTALS = ("income.grand_total", "expenditure.grand_total", "expenditure.basic", "expenditure.project",
@@ -37,10 +37,6 @@ def disclosure_dir(unit_id: str, year: int) -> str:
 
 def pdf_name(unit_id: str, year: int) -> str:
     return f"{unit_id}-{year}.pdf"
-
-
-def compendium_file(year: int) -> str:
-    return f"{year}/compendium-{year}.pdf"
 
 
 def _amounts(figures) -> list[str]:
@@ -102,10 +98,11 @@ class PageWriter:
         path.write_bytes(text.encode("utf-8"))
         self.written.append(path.relative_to(self.output).as_posix())
 
-    def render(self, template: str, path: str, page, indexed: bool = True, **extra) -> None:
+    def render(self, template: str, path: str, page, indexed: bool = True, root: str | None = None,
+               **extra) -> None:
         html = self.env.get_template(template).render(
-            site=self.settings, root=_root(path), nav=self.nav, page=page, indexed=indexed,
-            live_reload=self.live_reload, **extra)
+            site=self.settings, root=_root(path) if root is None else root, nav=self.nav, page=page,
+            indexed=indexed, live_reload=self.live_reload, **extra)
         self.write(self.output / path, html)
         self.pages += 1
 
@@ -157,7 +154,7 @@ class UnitRenderer(PageWriter):
                 for d in docs]
         changes = [pages.TotalsRow(name, d.year, "", [
             fmt((d.figures.value(n) or Decimal(0)) - (p.figures.value(n) or Decimal(0))) for n in TOTALS])
-            for p, d in zip(docs, docs[1:])]
+            for p, d in zip(docs, docs[1:]) if d.year == p.year + 1]  # “比上年”: consecutive years only
         points = [(d.year, charts.FIGURE_LABELS[n], d.figures.value(n)) for d in docs for n in TOTALS[1:4]]
         page = pages.UnitPage(unit.id, name, unit.unit.department, rows, changes,
                               charts.trend(self.charts, name, points))
@@ -181,7 +178,8 @@ class ListPages(PageWriter):
         self.home()
         self.glossary()
         self.render("search.html", "search.html", pages.SimplePage("search"), indexed=False)
-        self.render("404.html", "404.html", pages.SimplePage("404"), indexed=False)
+        # Served at any URL depth by the web server: links rooted at base_path, not relative.
+        self.render("404.html", "404.html", pages.SimplePage("404"), indexed=False, root=self.settings.base_path)
 
     def _of_year(self, year: int) -> list[DisclosureSummary]:
         return [s for s in self.summaries if s.year == year]
@@ -195,14 +193,16 @@ class ListPages(PageWriter):
         name = f"datapackage-{year}.json"
         resources = [r for s in summaries for r in s.resources]
         self.write(self.output / name, data.package(f"budget-{year}", f"{self.settings.title} {year}年预算数据", resources))
+        compendium = downloads.compendium_link(year, [self.output])
         self.render("year.html", f"years/{year}/index.html",
-                    pages.YearPage(year, [s.row() for s in summaries], self._year_chart(year), name))
+                    pages.YearPage(year, [s.row() for s in summaries], self._year_chart(year), name, compendium))
 
     def home(self) -> None:
         latest = self.years[0] if self.years else None
         rows = [s.row() for s in self._of_year(latest)] if latest else []
         chart = self._year_chart(latest) if latest else None
-        self.render("home.html", "index.html", pages.HomePage(latest, rows, chart, self.years))
+        compendium = downloads.compendium_link(latest, [self.output])
+        self.render("home.html", "index.html", pages.HomePage(latest, rows, chart, self.years, compendium))
 
     def units_index(self) -> None:
         by_unit: dict[str, list[DisclosureSummary]] = {}

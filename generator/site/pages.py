@@ -40,6 +40,7 @@ class HomePage:
     units: list[TotalsRow]
     chart: Chart | None
     years: list[int]
+    compendium: str = ""  # the latest year's compendium PDF, relative to the site root; "" if not built
 
 
 @dataclass
@@ -48,6 +49,7 @@ class YearPage:
     units: list[TotalsRow]
     chart: Chart | None
     datapackage: str  # relative to the site root
+    compendium: str = ""  # the year's compendium PDF, relative to the site root; "" if not built
 
 
 @dataclass

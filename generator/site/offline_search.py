@@ -1,0 +1,190 @@
+"""Search from disk (file://): a compact index as a plain script, for static/search.js.
+
+Browsers block pagefind's fetch and WebAssembly under file://, but a classic `<script src>` still loads.
+So the build also writes `search-index.js`, which assigns one global:
+
+    window.BUDGETSITE_SEARCH_INDEX = {"version": 1, "pages": [[url, title, [heading, …], text], …]};
+
+`url` is relative to the site root. What pagefind indexes is indexed: pages with a
+`data-pagefind-body` element, without `data-pagefind-ignore` subtrees (charts, downloads); also left
+out are navigation (the table of contents), scripts, styles and SVG. The title is the first h1 (else <title>), the headings are h2–h6, the text is the body
+with whitespace collapsed (and removed between two CJK characters, where it is only a line break), cut
+at MAX_TEXT characters per page. Pages in path order, compact JSON: deterministic.
+
+Matching (static/search.js, mirrored by `matches` for tests): the query is split at whitespace into
+terms; a page matches when every term is a substring of its title, headings or text
+(case-insensitive). Chinese has no spaces between words, so substring matching is what finds 人大代表.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+INDEX_FILE = "search-index.js"
+GLOBAL = "BUDGETSITE_SEARCH_INDEX"
+MAX_TEXT = 30_000  # characters of text per page; the longest example disclosure has about 13,000
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+SKIP = {"script", "style", "svg", "template", "noscript", "nav"}  # nav: menus, the table of contents
+BLOCK = {"address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt", "figcaption",
+         "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
+         "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
+HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"  # CJK scripts and punctuation, fullwidth forms
+BREAK = "\x00"  # between block elements (table cells, paragraphs): a space that stays a space
+_SPACE = re.compile(r"\s+")
+_CJK_GAP = re.compile(rf"(?<=[{CJK}]) (?=[{CJK}])")
+_BREAKS = re.compile(rf"[ {BREAK}]*{BREAK}[ {BREAK}]*")
+
+
+def normalize(text: str) -> str:
+    """Whitespace collapsed to one space, and none between two CJK characters (there it is only a line
+    break of the source), trimmed. Block boundaries (BREAK) become one space, so two cells never merge."""
+    text = _CJK_GAP.sub("", _SPACE.sub(" ", text))
+    return _BREAKS.sub(" ", text).strip()
+
+
+@dataclass
+class Page:
+    url: str
+    title: str
+    headings: list[str] = field(default_factory=list)
+    text: str = ""
+
+    def row(self) -> list:
+        return [self.url, self.title, self.headings, self.text]
+
+
+class _Extractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool, bool]] = []  # (tag, opens the body, starts a skipped subtree)
+        self.body_depth = 0  # > 0 inside a data-pagefind-body element
+        self.skip_depth = 0  # > 0 inside an ignored subtree
+        self.found_body = False
+        self.title_tag: list[str] = []
+        self.in_title = False
+        self.h1: list[str] = []
+        self.in_h1 = False
+        self.h1_done = False
+        self.heading: list[str] | None = None
+        self.headings: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        names = {name for name, _ in attrs}
+        if tag == "title":
+            self.in_title = True
+        if tag in VOID:
+            if tag in BLOCK and self.body_depth and not self.skip_depth:
+                self.text.append(BREAK)
+            return
+        body = "data-pagefind-body" in names
+        skip = tag in SKIP or "data-pagefind-ignore" in names
+        self.stack.append((tag, body, skip))
+        self.body_depth += body
+        self.found_body |= body
+        self.skip_depth += skip
+        if not self.body_depth or self.skip_depth:
+            return
+        if tag in BLOCK:
+            self.text.append(BREAK)
+        if tag == "h1" and not self.h1_done:
+            self.in_h1 = True
+        elif tag in HEADINGS and self.heading is None:
+            self.heading = []
+
+    def handle_startendtag(self, tag, attrs):  # <path/> in SVG, <br/>: no content
+        if tag in VOID:
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
+        if tag in VOID or not any(t == tag for t, _, _ in self.stack):
+            return
+        while self.stack:
+            open_tag, body, skip = self.stack.pop()
+            self._close(open_tag)
+            self.body_depth -= body
+            self.skip_depth -= skip
+            if open_tag == tag:
+                break
+
+    def _close(self, tag):
+        if not self.body_depth or self.skip_depth:
+            return
+        if tag in BLOCK:
+            self.text.append(BREAK)
+        if tag == "h1" and self.in_h1:
+            self.in_h1, self.h1_done = False, True
+        if tag in HEADINGS and self.heading is not None:
+            heading = normalize("".join(self.heading))
+            if heading:
+                self.headings.append(heading)
+            self.heading = None
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title_tag.append(data)
+        if not self.body_depth or self.skip_depth:
+            return
+        self.text.append(data)
+        if self.in_h1:
+            self.h1.append(data)
+        if self.heading is not None:
+            self.heading.append(data)
+
+
+def extract(html: str, url: str) -> Page | None:
+    """The searchable parts of one page, or None when the page is not indexed (no data-pagefind-body)."""
+    parser = _Extractor()
+    parser.feed(html)
+    parser.close()
+    if not parser.found_body:
+        return None
+    title = normalize("".join(parser.h1)) or normalize("".join(parser.title_tag))
+    text = normalize("".join(parser.text))[:MAX_TEXT]
+    return Page(url, title, parser.headings, text)
+
+
+def pages(site_dir: Path) -> list[Page]:
+    found = []
+    for url in sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")):
+        if url.startswith("pagefind/"):
+            continue
+        page = extract((site_dir / url).read_text(encoding="utf-8"), url)
+        if page is not None:
+            found.append(page)
+    return found
+
+
+def index_script(found: list[Page]) -> str:
+    data = json.dumps({"version": 1, "pages": [p.row() for p in found]}, ensure_ascii=False,
+                      separators=(",", ":"))
+    # U+2028/2029 are valid in JSON but were line terminators in older JavaScript engines
+    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"window.{GLOBAL}={data};\n"
+
+
+def write_index(site_dir: Path) -> Path:
+    target = site_dir / INDEX_FILE
+    target.write_bytes(index_script(pages(site_dir)).encode("utf-8"))
+    return target
+
+
+def query_terms(query: str) -> list[str]:
+    """Terms of a query: split at whitespace (kept between CJK words: the user separated them), lower case."""
+    return [t for t in _SPACE.split(query.lower()) if t]
+
+
+def matches(row: list, query: str) -> bool:
+    """The rule static/search.js applies: every term of the query is a substring (case-insensitive)."""
+    terms = query_terms(query)
+    _, title, headings, text = row
+    haystack = " ".join([title, *headings, text]).lower()
+    return bool(terms) and all(term in haystack for term in terms)

@@ -1,0 +1,157 @@
+"""`budgetsite serve`, run for real as a subprocess on a temporary site: it serves over HTTP and rebuilds
+when a file of the site's own theme changes (build-id.txt and the served page change)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from generator.serve import watched_paths
+from generator.site.theme import DEFAULT_THEME
+
+try:  # tests/ on sys.path (rootdir layout) or tests as a package
+    from conftest import SiteTree
+except ImportError:  # pragma: no cover
+    from tests.conftest import SiteTree
+
+REPO = Path(__file__).resolve().parents[1]
+GLOSSARY = (DEFAULT_THEME / "templates" / "glossary.html").read_text(encoding="utf-8")
+TIMEOUT = 90  # seconds for one rebuild to show up, generous for slow CI machines
+
+
+def themed(text: str) -> str:
+    """The default glossary template with a marker paragraph."""
+    return GLOSSARY.replace("<h1>名词解释</h1>", f"<h1>名词解释</h1>\n<p class=\"marker\">{text}</p>")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+class Serve:
+    """`python -m generator serve` in the site's directory; output in files, not pipes (no blocking)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}/"
+        self.log = root / "serve.log"
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+               "PYTHONUNBUFFERED": "1", "PYTHONUTF8": "1", "NO_COLOR": "1"}
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "generator", "serve", "--content", "content", "--output", "build/preview",
+                 "--port", str(self.port)], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def build_id(self) -> str | None:
+        return fetch(self.base + "build-id.txt")
+
+    def wait_ready(self) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"serve exited:\n{self.output()}"
+            build_id = self.build_id()
+            if build_id and "监视" in self.output():
+                return build_id
+            time.sleep(0.2)
+        pytest.fail(f"serve not ready after {TIMEOUT} s:\n{self.output()}")
+
+    def change_and_wait(self, path: Path, text: str, old_id: str) -> str:
+        """Write `text` to `path` until a rebuild shows (rewritten every few seconds: the watcher may only
+        just be starting), then return the new build id."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            poke = time.monotonic() + 8
+            while time.monotonic() < min(poke, deadline):
+                assert self.process.poll() is None, f"serve exited:\n{self.output()}"
+                build_id = self.build_id()
+                if build_id and build_id != old_id:
+                    return build_id
+                time.sleep(0.2)
+        pytest.fail(f"no rebuild after changing {path}:\n{self.output()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def themed_site(site_tree) -> SiteTree:
+    site_tree.patch_site({"theme": "mytheme"})
+    site_tree.write()
+    (site_tree.root / "mytheme" / "templates").mkdir(parents=True)
+    (site_tree.root / "mytheme" / "templates" / "glossary.html").write_text(themed("主题第一版"), encoding="utf-8")
+    return site_tree
+
+
+def test_watched_paths_include_the_site_theme(themed_site):
+    root = themed_site.root.resolve()
+    assert watched_paths(themed_site.content) == [root / "content", root / "mytheme", DEFAULT_THEME]
+    (themed_site.content / "site.yaml").write_text(
+        (themed_site.content / "site.yaml").read_text(encoding="utf-8").replace("mytheme", "missing"),
+        encoding="utf-8")
+    assert watched_paths(themed_site.content) == [root / "content", DEFAULT_THEME]  # absent: nothing to watch
+
+
+def test_serve_rebuilds_when_the_site_theme_changes(themed_site):
+    root = themed_site.root
+    server = Serve(root)
+    try:
+        first = server.wait_ready()
+        page = fetch(server.base + "glossary.html")
+        assert page and "主题第一版" in page
+        assert "static/livereload.js" in page  # the preview reloads itself
+
+        # a template of the site theme changes → rebuilt, served, and a new build id for livereload
+        second = server.change_and_wait(root / "mytheme" / "templates" / "glossary.html", themed("主题第二版"),
+                                        first)
+        page = fetch(server.base + "glossary.html")
+        assert page and "主题第二版" in page and "主题第一版" not in page
+        assert (root / "build" / "preview" / "build-id.txt").read_text(encoding="utf-8") == second
+
+        # a static file of the site theme is copied over the default one
+        css = "/* 站点主题 */\nbody { color: #111; }\n"
+        third = server.change_and_wait(root / "mytheme" / "static" / "site.css", css, second)
+        assert fetch(server.base + "static/site.css") == css
+
+        # site.yaml names another theme: after that rebuild, the new theme directory is the one watched
+        other = root / "othertheme" / "templates" / "glossary.html"
+        other.parent.mkdir(parents=True)
+        other.write_text(themed("另一主题"), encoding="utf-8")
+        site_yaml = themed_site.content / "site.yaml"
+        fourth = server.change_and_wait(
+            site_yaml, site_yaml.read_text(encoding="utf-8").replace("theme: mytheme", "theme: othertheme"), third)
+        assert "另一主题" in fetch(server.base + "glossary.html")
+        server.change_and_wait(other, themed("另一主题第二版"), fourth)
+        assert "另一主题第二版" in fetch(server.base + "glossary.html")
+    finally:
+        server.stop()
+    assert server.process.returncode is not None

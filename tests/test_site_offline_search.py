@@ -1,0 +1,184 @@
+"""Search from disk (file://): the plain-script index written by the build and static/search.js using it,
+run for real in headless Chromium; over http the same page uses pagefind."""
+
+from __future__ import annotations
+
+import functools
+import html
+import http.server
+import json
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from generator.build import build
+from generator.site.offline_search import GLOBAL, INDEX_FILE, MAX_TEXT, matches, query_terms
+from site_support import CONTENT, html_pages, parse, text_of
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+LANGFANG = "units/langfang-renda/2023/index.html"
+FENGNAN = "units/fengnan-renda/2023/index.html"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("offline-search") / "site"
+    build(CONTENT, output)
+    return output
+
+
+@pytest.fixture(scope="module")
+def index(site) -> list[list]:
+    script = (site / INDEX_FILE).read_text(encoding="utf-8")
+    prefix = f"window.{GLOBAL}="
+    assert script.startswith(prefix) and script.endswith(";\n")  # one assignment, nothing to evaluate
+    data = json.loads(script[len(prefix):-2])
+    assert data["version"] == 1
+    return data["pages"]
+
+
+def found(index, query: str) -> list[str]:
+    return [row[0] for row in index if matches(row, query)]
+
+
+# ---- the index -------------------------------------------------------------------------------
+
+
+def test_index_has_every_indexed_page_and_nothing_else(site, index):
+    urls = [row[0] for row in index]
+    assert urls == sorted(urls)
+    expected = sorted(p.relative_to(site).as_posix() for p in html_pages(site)
+                      if "data-pagefind-body" in p.read_text(encoding="utf-8"))
+    assert urls == expected
+    assert "search.html" not in urls and "404.html" not in urls and LANGFANG in urls
+    for url, title, headings, text in index:
+        page = parse(site / url)
+        assert title == text_of(page.find(".//h1")).strip()
+        assert len(text) <= MAX_TEXT and "  " not in text and "\n" not in text
+
+
+def test_index_holds_headings_and_text_but_not_charts_downloads_or_menus(index):
+    url, title, headings, text = next(row for row in index if row[0] == LANGFANG)
+    assert title == "廊坊市人民代表大会常务委员会办公室2023年单位预算信息公开情况说明"
+    assert "一、单位职责及机构设置情况" in headings and "八、名词解释" in headings
+    assert "目录" not in headings  # the table of contents is navigation
+    assert "人大代表" in text and "2931.61" in text
+    assert "全部数据（JSON）" not in text  # downloads: data-pagefind-ignore
+    assert "<svg" not in text and "万元" in text
+
+
+def test_table_cells_stay_apart(index):
+    text = next(row for row in index if row[0] == "years/2023/index.html")[3]
+    assert "收入总计 支出总计 基本支出" in text
+
+
+def test_matching_rule_finds_chinese_words(index):
+    assert LANGFANG in found(index, "人大代表")
+    assert found(index, "人大代表 丰南") == [FENGNAN]  # every term must occur
+    assert found(index, "  人大代表\u3000丰南 ") == [FENGNAN]  # any whitespace separates terms
+    assert found(index, "没有这个词语") == []
+    assert found(index, "   ") == [] and query_terms("   ") == []
+
+
+# ---- in the browser --------------------------------------------------------------------------
+
+
+def dump_dom(url: str) -> str:
+    if CHROMIUM is None:
+        pytest.skip("chromium not installed")
+    # No --allow-file-access-from-files: an ordinary browser opening the files must be enough.
+    result = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000",
+                             "--dump-dom", url], capture_output=True, text=True, timeout=120)
+    assert "<main" in result.stdout, result.stderr[-1000:]
+    return result.stdout
+
+
+def search_box(dom: str):
+    page = parse_text(dom)
+    box = [d for d in page.iter("div") if d.get("id") == "search"]
+    assert box, dom[-2000:]
+    return box[0]
+
+
+def parse_text(dom: str):
+    import html5lib
+
+    return html5lib.parse(dom, treebuilder="etree", namespaceHTMLElements=False)
+
+
+def offline_search(site: Path, query: str):
+    box = search_box(dump_dom((site / "search.html").as_uri() + "?q=" + quote(query)))
+    assert all(e.get("style") is None for e in box.iter())  # nothing a strict CSP would block
+    status = [p for p in box.iter("p") if p.get("class") == "search-status"]
+    assert status, "the offline search did not run"
+    results = [(text_of(a), a.get("href")) for li in box.iter("li") for a in li.iter("a")]
+    return text_of(status[0]), results, box
+
+
+def test_browser_from_disk_finds_a_chinese_word(site):
+    status, results, box = offline_search(site, "人大代表")
+    assert status == f"找到 {len(results)} 个页面（本地搜索）"
+    assert ("廊坊市人民代表大会常务委员会办公室2023年单位预算信息公开情况说明", (site / LANGFANG).as_uri()) in results
+    assert all(Path(href.removeprefix("file://")).is_file() for _, href in results)
+    marks = [text_of(m) for m in box.iter("mark")]
+    assert marks and set(marks) == {"人大代表"}
+    form = box.find(".//form")
+    assert form.get("role") == "search" and box.find(".//label").get("for") == box.find(".//input").get("id")
+
+
+def test_browser_from_disk_every_term_must_occur(site):
+    status, results, _ = offline_search(site, "人大代表 丰南")
+    assert status == "找到 1 个页面（本地搜索）"
+    assert [href for _, href in results] == [(site / FENGNAN).as_uri()]
+
+
+def test_browser_from_disk_says_when_nothing_is_found(site):
+    status, results, _ = offline_search(site, "没有这个词语")
+    assert status == "没有找到“没有这个词语”" and results == []
+
+
+def test_browser_from_disk_without_index_says_so(site, tmp_path):
+    bare = tmp_path / "site"
+    shutil.copytree(site, bare)
+    (bare / INDEX_FILE).unlink()
+    status, results, _ = offline_search(bare, "人大代表")
+    assert "未找到本地搜索索引" in status and results == []
+
+
+def test_browser_over_http_uses_pagefind(site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        dom = dump_dom(f"http://127.0.0.1:{server.server_address[1]}/search.html?q=" + quote("人大代表"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    box = search_box(dom)
+    assert "pagefind-ui" in (box.find("div").get("class") or "")
+    assert not [f for f in box.iter("form") if "offline-search" in (f.get("class") or "")]
+    assert "人大代表" in html.unescape(re.sub(r"<[^>]+>", "", dom))  # ?q= handed to pagefind
+
+
+def test_a_line_break_inside_chinese_text_does_not_split_a_word(site_tree):
+    """Markdown keeps the source's line breaks; between two Chinese characters they are not word gaps."""
+    site_tree.replace_in_narrative("## 九、其他需要说明的事项\n\n无。",
+                                   "## 九、其他需要说明的事项\n\n本单位负责联络人大\n代表，\nABC 与  DEF 之间有空格。")
+    output = site_tree.root / "site"
+    build(site_tree.write(), output)
+    page = (output / "units" / "demo-office" / "2023" / "index.html").read_text(encoding="utf-8")
+    assert "联络人大\n代表" in page  # as written…
+    script = (output / INDEX_FILE).read_text(encoding="utf-8")
+    rows = json.loads(script[len(f"window.{GLOBAL}="):-2])["pages"]
+    assert found(rows, "联络人大代表") == ["units/demo-office/2023/index.html"]  # …and found as one word
+    text = next(row[3] for row in rows if row[0] == "units/demo-office/2023/index.html")
+    assert "本单位负责联络人大代表， ABC 与 DEF 之间有空格。" in text  # other breaks and spaces stay one space

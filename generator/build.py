@@ -245,7 +245,7 @@ def _site_pages(report, plan: _Plan, staging: Path, years: list[int], units_out:
     lists = ListPages(report.site, staging, years, summaries, plan.cache_dir / "charts", opts.live_reload)
     lists.render_all()
     if opts.search:
-        index_site(staging)
+        index_site(staging, plan.cache_dir)
     if opts.live_reload:
         (staging / "build-id.txt").write_text(_build_id(staging), encoding="utf-8")
     return lists.pages

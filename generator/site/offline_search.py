@@ -18,7 +18,10 @@ terms; a page matches when every term is a substring of its title, headings or t
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -152,14 +155,23 @@ def extract(html: str, url: str) -> Page | None:
     return Page(url, title, parser.headings, text)
 
 
-def pages(site_dir: Path) -> list[Page]:
+def pages(site_dir: Path, known: dict | None = None) -> list[Page]:
+    """Every indexed page. `known` maps (url, sha256 of the page) to its extract from an earlier build
+    and is brought up to date: parsing is the costly part, and most pages do not change."""
     found = []
+    seen: dict = {}
     for url in sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")):
         if url.startswith("pagefind/"):
             continue
-        page = extract((site_dir / url).read_text(encoding="utf-8"), url)
+        raw = (site_dir / url).read_bytes()
+        key = (url, hashlib.sha256(raw).hexdigest())
+        page = known[key] if known is not None and key in known else extract(raw.decode("utf-8"), url)
+        seen[key] = page
         if page is not None:
             found.append(page)
+    if known is not None:
+        known.clear()
+        known.update(seen)
     return found
 
 
@@ -171,10 +183,31 @@ def index_script(found: list[Page]) -> str:
     return f"window.{GLOBAL}={data};\n"
 
 
-def write_index(site_dir: Path) -> Path:
+def write_index(site_dir: Path, cache: Path | None = None) -> Path:
+    """Write search-index.js; with `cache` (a file), pages unchanged since the last build are not parsed again."""
+    known = _read_cache(cache) if cache is not None else None
     target = site_dir / INDEX_FILE
-    target.write_bytes(index_script(pages(site_dir)).encode("utf-8"))
+    target.write_bytes(index_script(pages(site_dir, known)).encode("utf-8"))
+    if cache is not None:
+        _write_cache(cache, known)
     return target
+
+
+def _read_cache(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            stored = pickle.load(handle)
+        return stored if isinstance(stored, dict) else {}
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return {}
+
+
+def _write_cache(path: Path, known: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}")
+    with temp.open("wb") as handle:
+        pickle.dump(known, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temp, path)
 
 
 def query_terms(query: str) -> list[str]:

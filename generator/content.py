@@ -69,7 +69,16 @@ class Site:
     patterns: list = field(default_factory=list)  # how the narrative states figures (narrative_figures)
 
     def display(self, path: Path) -> str:
-        return relative(path, self.root.parent)
+        # Resolving paths is slow and a site is shown while it is loaded and checked, so the resolved
+        # base folder and each path's display name are kept (for the base folder they were made for).
+        base = self.root.parent
+        cache = self.__dict__.get("_display_cache")
+        if cache is None or cache[0] != base:
+            cache = self.__dict__["_display_cache"] = (base, base.resolve(), {})
+        shown = cache[2].get(path)
+        if shown is None:
+            shown = cache[2][path] = relative(path, base, cache[1])
+        return shown
 
     def years(self) -> list[YearEntry]:
         return [entry for unit in self.units for entry in unit.years]

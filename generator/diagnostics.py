@@ -92,8 +92,10 @@ def money_difference(expected: Decimal, found: Decimal) -> str:
     return f"{sign}{diff}"
 
 
-def relative(path: Path, root: Path) -> str:
+def relative(path: Path, root: Path, resolved_root: Path | None = None) -> str:
+    """`path` relative to `root` once both are resolved, else as given; `resolved_root` saves resolving
+    `root` again when the caller already has it."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.resolve().relative_to(resolved_root or root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,10 +31,16 @@ class StatementPattern(Strict):
     pattern: Text = described("正则表达式，可用 {amount} {change} {dir} {year}")
 
     def compiled(self) -> re.Pattern:
-        text = self.pattern
-        for key, regex in SUBSTITUTIONS.items():
-            text = text.replace(key, regex)
-        return re.compile(text)
+        return _compile(self.pattern)
+
+
+@functools.lru_cache(maxsize=1024)
+def _compile(pattern: str) -> re.Pattern:
+    """A pattern as a regular expression; every disclosure is searched with the same few patterns."""
+    text = pattern
+    for key, regex in SUBSTITUTIONS.items():
+        text = text.replace(key, regex)
+    return re.compile(text)
 
 
 @dataclass
@@ -61,23 +68,34 @@ def pattern_files(content_root: Path) -> list[tuple[Path, bool]]:
 def extract(narrative: Narrative, patterns: list[StatementPattern], text_of) -> tuple[list[Statement], list[Statement]]:
     """Statements found, and amounts in 万元 that no pattern recognised (for N009)."""
     found, unrecognised = [], []
-    compiled = [(p, p.compiled()) for p in patterns]
+    by_section: dict[str, list[tuple[StatementPattern, re.Pattern]]] = {}  # patterns in order, per section
+    for p in patterns:
+        regex = p.compiled()
+        for section_id in dict.fromkeys(p.sections):
+            by_section.setdefault(section_id, []).append((p, regex))
     for section in narrative.sections:
         if section.spec_id is None:
             continue
         body = text_of(section)
         taken: list[tuple[int, int]] = []
-        relevant = [(p, rx) for p, rx in compiled if section.spec_id in p.sections]
+        relevant = by_section.get(section.spec_id, ())
         for spec, regex in relevant:
             for match in regex.finditer(body):
-                if any(match.start() < end and start < match.end() for start, end in taken):
-                    continue
-                taken.append(match.span())
-                found.extend(_statements(spec, match, section, body))
+                start, end = match.span()
+                for taken_start, taken_end in taken:
+                    if start < taken_end and taken_start < end:
+                        break  # overlaps text an earlier pattern consumed
+                else:
+                    taken.append((start, end))
+                    found.extend(_statements(spec, match, section, body))
         if relevant:
             for match in ANY_AMOUNT.finditer(body):
-                if not any(start <= match.start() < end for start, end in taken):
-                    unrecognised.append(_statement("", Decimal(0), "unknown", section, body, match.start(), match.group()))
+                start = match.start()
+                for taken_start, taken_end in taken:
+                    if taken_start <= start < taken_end:
+                        break
+                else:
+                    unrecognised.append(_statement("", Decimal(0), "unknown", section, body, start, match.group()))
     return found, unrecognised
 
 

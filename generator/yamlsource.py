@@ -30,8 +30,8 @@ FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0
 SPECIAL_FLOAT = re.compile(r"^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$")
 STR_TAG, INT_TAG, FLOAT_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 BOOL_TAG, NULL_TAG = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
-SAFE_TAGS = {STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG, NULL_TAG, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map",
-             "tag:yaml.org,2002:timestamp"}
+SEQ_TAG, MAP_TAG = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+SAFE_TAGS = {STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG, NULL_TAG, SEQ_TAG, MAP_TAG, "tag:yaml.org,2002:timestamp"}
 
 
 class UnsafeTag(Exception):
@@ -40,8 +40,65 @@ class UnsafeTag(Exception):
         self.node = node
 
 
+_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+
+
+class _Loader(_Parser):
+    """The parser, without PyYAML's resolver work for every node.
+
+    A BaseLoader has no implicit or path resolvers, so its `resolve` always answers the default tag of
+    the node's kind (str, seq, map); it is only asked about nodes without an explicit tag, so explicit
+    tags (`!!python/object`…) still reach `_construct` and are refused there.
+    """
+
+    def resolve(self, kind, value, implicit):
+        if kind is _ScalarNode:
+            return STR_TAG
+        if kind is _SequenceNode:
+            return SEQ_TAG
+        return MAP_TAG
+
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
+
+if _Parser.yaml_implicit_resolvers or _Parser.yaml_path_resolvers:  # someone registered resolvers: honour them
+    _Loader = _Parser  # noqa: F811
+
+# Plain text can only be typed when it starts like a number or like one of the words of NULLS and BOOLS.
+_NUMBER_START = frozenset("+-.0123456789")
+_WORD_START = frozenset(w[0] for w in (*NULLS, *BOOLS) if w)
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
     """Type a scalar the way YAML 1.1 safe loading does, but with Decimal for real numbers."""
+    if node.tag != STR_TAG:
+        return _tagged_scalar(node)
+    text = node.value
+    if node.style:
+        return text  # quoted or block: always text
+    if not text:
+        return None
+    first = text[0]
+    if first in _NUMBER_START:  # cannot be a null or a bool
+        if INT.match(text):
+            return int(text.replace("_", ""))
+        if FLOAT.match(text):  # every text FLOAT matches has a digit
+            return Decimal(text.replace("_", ""))
+        return text
+    if first in _WORD_START:  # cannot be a number
+        if text in NULLS:
+            return None
+        if text in BOOLS:
+            return BOOLS[text]
+    return text
+
+
+def _tagged_scalar(node: yaml.ScalarNode) -> Any:
+    """A scalar with any tag: the general rule of `_scalar`."""
     text = node.value
     tag = node.tag
     if tag not in SAFE_TAGS:
@@ -62,39 +119,122 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return text
 
 
-def _construct(node: yaml.Node, memo: dict[int, Any], doc: "YamlDocument", aliases: list[int]) -> Any:
-    """Build plain Python data; shared (aliased) nodes are built once and noted; duplicate keys reported."""
+def _construct(node: yaml.Node, memo: dict[int, Any] | None, doc: "YamlDocument", aliases: list[int],
+               out: list) -> Any:
+    """Build plain Python data; duplicate keys reported; appends to `out` the node's entry in the compact
+    tree of positions (see `YamlDocument`).
+
+    With a `memo`, shared (aliased) nodes are built once and noted in `aliases`; `memo` is None when the
+    text has no anchor, so that no node can be shared. Scalar children are typed in place. (Every node's
+    id is taken even without a memo: a document nested too deeply then fails at the same call, with the
+    same message, as it always did.)
+    """
     key = id(node)
-    if key in memo:
+    if memo is not None and key in memo:
         aliases.append(key)
+        out.append(None)  # the document is shared: its compact tree is not used
         return memo[key]
-    if isinstance(node, yaml.ScalarNode):
+    kind = node.__class__
+    mark = node.start_mark
+    if kind is _ScalarNode:
         value = _scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
+        out.append(mark.line << 32 | mark.column)
+    elif kind is _SequenceNode:
         if node.tag not in SAFE_TAGS:
             raise UnsafeTag(node)
         value = []
-        memo[key] = value
-        value.extend(_construct(item, memo, doc, aliases) for item in node.value)
+        if memo is not None:
+            memo[key] = value
+        tree = [mark.line << 32 | mark.column, False]
+        value.extend(_items(node, memo, doc, aliases, tree))
+        out.append(tuple(tree))
     else:
         if node.tag not in SAFE_TAGS:
             raise UnsafeTag(node)
         value = {}
-        memo[key] = value
-        first_line: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            mapping_key = _construct(key_node, memo, doc, aliases)
-            if isinstance(mapping_key, (list, dict)):
+        if memo is not None:
+            memo[key] = value
+        tree = [mark.line << 32 | mark.column, True]
+        for pair in node.value:
+            key_node, value_node = pair
+            key_id = id(key_node)
+            if memo is not None and key_id in memo:
+                aliases.append(key_id)
+                mapping_key = memo[key_id]
+                tree.append(None)
+            elif key_node.__class__ is _ScalarNode:
+                mapping_key = _scalar(key_node)
+                if memo is not None:
+                    memo[key_id] = mapping_key
+                tree.append(mapping_key)
+            else:
+                mapping_key = _construct(key_node, memo, doc, aliases, [])
+                tree.append(None)  # never used: a list or mapping as key is refused just below
+            if mapping_key.__class__ is not str and isinstance(mapping_key, (list, dict)):
                 raise yaml.constructor.ConstructorError(None, None, "found unhashable key", key_node.start_mark)
-            line = key_node.start_mark.line + 1
-            if mapping_key in first_line:
-                doc.problems.append(YamlProblem(
-                    "S011", f"键“{mapping_key}”重复（第 {first_line[mapping_key]} 行已出现），后写的值会覆盖先写的值",
-                    line, key_node.start_mark.column + 1))
-            first_line[mapping_key] = line
-            value[mapping_key] = _construct(value_node, memo, doc, aliases)
-    memo[key] = value
+            if mapping_key in value:  # the keys so far: building a value never adds to this mapping
+                _duplicate_key(doc, node, pair, mapping_key, memo)
+            value_id = id(value_node)
+            if memo is not None and value_id in memo:
+                aliases.append(value_id)
+                value[mapping_key] = memo[value_id]
+                tree.append(None)
+            elif value_node.__class__ is _ScalarNode:
+                item_value = value[mapping_key] = _scalar(value_node)
+                if memo is not None:
+                    memo[value_id] = item_value
+                value_mark = value_node.start_mark
+                tree.append(value_mark.line << 32 | value_mark.column)
+            else:
+                value[mapping_key] = _construct(value_node, memo, doc, aliases, tree)
+        out.append(tuple(tree))
+    if memo is not None:
+        memo[key] = value
     return value
+
+
+def _items(node: yaml.SequenceNode, memo: dict[int, Any] | None, doc: "YamlDocument", aliases: list[int],
+           tree: list):
+    """The items of a list, for `_construct`.
+
+    A generator, like the generator expression it replaces, so that nesting costs as much stack as
+    before and too deep a document fails at the same depth.
+    """
+    for item in node.value:
+        item_key = id(item)
+        if memo is not None and item_key in memo:
+            aliases.append(item_key)
+            tree.append(None)
+            yield memo[item_key]
+        elif item.__class__ is _ScalarNode:
+            item_value = _scalar(item)
+            if memo is not None:
+                memo[item_key] = item_value
+            mark = item.start_mark
+            tree.append(mark.line << 32 | mark.column)
+            yield item_value
+        else:
+            yield _construct(item, memo, doc, aliases, tree)
+
+
+def _duplicate_key(doc: "YamlDocument", node: yaml.MappingNode, pair: tuple, mapping_key: Any,
+                   memo: dict[int, Any] | None) -> None:
+    """Report S011 for the key of `pair`, naming the line of the same key's previous occurrence."""
+    key_node = pair[0]
+    previous = None
+    for earlier_pair in node.value:
+        if earlier_pair is pair:
+            break
+        earlier = earlier_pair[0]
+        if memo is not None and id(earlier) in memo:
+            earlier_key = memo[id(earlier)]
+        else:
+            earlier_key = _scalar(earlier)  # an earlier key was typed without error, and was a scalar
+        if earlier_key == mapping_key:
+            previous = earlier
+    doc.problems.append(YamlProblem(
+        "S011", f"键“{mapping_key}”重复（第 {previous.start_mark.line + 1} 行已出现），后写的值会覆盖先写的值",
+        key_node.start_mark.line + 1, key_node.start_mark.column + 1))
 
 
 Path_ = tuple  # a path into the data: keys and list indexes
@@ -111,30 +251,105 @@ class YamlProblem:
 
 @dataclass
 class YamlDocument:
-    """A loaded YAML file: its data and the position of every key and value."""
+    """A loaded YAML file: its data, and where every key and value was written.
+
+    Positions are kept in a compact tree built while the data is constructed, with one entry per node:
+    a scalar is its start (`line << 32 | column`, 0-based); a list is the tuple (start, False, item, …);
+    a mapping is (start, True, key, value, key, value, …) with keys typed like the data's. Ints and
+    tuples of them cost the garbage collector nothing, unlike the composed nodes and their marks,
+    which are dropped. A document whose nodes are shared through aliases, or whose construction
+    failed, keeps the composed node tree instead (`root`).
+    """
 
     path: Path
     data: Any
-    _positions: dict[tuple, tuple[int, int]] | None = None
     problems: list[YamlProblem] = field(default_factory=list)
-    root: Any = None  # the composed node tree, indexed lazily: positions are needed only to report
-
-    @property
-    def positions(self) -> dict[tuple, tuple[int, int]]:
-        if self._positions is None:
-            self._positions = {}
-            if self.root is not None:
-                _index(self.root, (), self._positions, set())
-        return self._positions
+    root: Any = None  # the composed node tree, kept only when there is no compact tree
+    _tree: Any = field(default=None, repr=False, compare=False)
+    _keys: dict = field(default_factory=dict, repr=False, compare=False)  # per mapping node: typed key -> values
+    _first: dict | None = field(default=None, repr=False, compare=False)  # node -> (parent, index) it is indexed under
 
     def position(self, path: tuple) -> tuple[int, int]:
-        """Line and column (1-based) of the value at `path`, or of its nearest ancestor."""
+        """Line and column (1-based) of the value at `path`, or of its nearest ancestor.
+
+        Only the nodes along `path` are visited. The answer is the one a full index of every value by
+        its path would give, built depth first with later entries overwriting earlier ones: mapping
+        keys match by their typed value (of duplicate keys the last that has the rest of the path
+        wins), list items by index, and a node shared through aliases counts only where such a walk
+        first meets it (usually at its anchor).
+        """
         path = tuple(path)
-        while path:
-            if path in self.positions:
-                return self.positions[path]
-            path = path[:-1]
-        return self.positions.get((), (1, 1))
+        for length in range(len(path), -1, -1):
+            if self._tree is not None:
+                found = _find_in_tree(self._tree, path, 0, length)
+                if found is not None:
+                    start = found if found.__class__ is int else found[0]
+                    return ((start >> 32) + 1, (start & 0xFFFFFFFF) + 1)
+            elif self.root is not None:
+                node = self._find(self.root, path, 0, length)
+                if node is not None:
+                    return (node.start_mark.line + 1, node.start_mark.column + 1)
+            else:
+                break
+        return (1, 1)
+
+    def _find(self, node: yaml.Node, path: tuple, i: int, length: int) -> yaml.Node | None:
+        """The node a full index would record at path[:length], searching below `node` (at path[:i])."""
+        if i == length:
+            return node
+        step = path[i]
+        kind = node.__class__
+        if kind is _MappingNode:
+            keyed = self._keys.get(id(node))
+            if keyed is None:
+                keyed = self._keys[id(node)] = _keyed(node)
+            candidates = keyed.get(step, ())
+        elif kind is _SequenceNode:
+            index = _list_index(step, len(node.value))
+            candidates = () if index is None else ((index, node.value[index]),)
+        else:
+            return None
+        for index, child in reversed(candidates):  # later entries overwrite earlier ones
+            if not self._first_met(child, node, index):
+                continue
+            found = self._find(child, path, i + 1, length)
+            if found is not None:
+                return found
+        return None
+
+    def _first_met(self, child: yaml.Node, parent: yaml.Node, index: int) -> bool:
+        """Whether a depth-first walk meets `child` first as item `index` of `parent`."""
+        if self._first is None:
+            self._first = {id(self.root): None}
+            _first_meetings(self.root, self._first)
+        return self._first.get(id(child)) == (id(parent), index)
+
+
+def _find_in_tree(tree: Any, path: tuple, i: int, length: int) -> Any:
+    """The entry of the compact tree a full index would record at path[:length], searching below `tree`."""
+    if i == length:
+        return tree
+    if tree.__class__ is int:
+        return None  # a scalar has nothing below it
+    step = path[i]
+    if tree[1]:  # a mapping: of equal keys, try the last first (later entries overwrite earlier ones)
+        for j in range(len(tree) - 2, 1, -2):
+            if tree[j] == step:
+                found = _find_in_tree(tree[j + 1], path, i + 1, length)
+                if found is not None:
+                    return found
+        return None
+    index = _list_index(step, len(tree) - 2)
+    return None if index is None else _find_in_tree(tree[index + 2], path, i + 1, length)
+
+
+def _list_index(step: Any, count: int) -> int | None:
+    """The index of a list of `count` items that `step` equals (as in a dict of paths, True is 1), if any."""
+    if step.__class__ is int:
+        return step if 0 <= step < count else None
+    if isinstance(step, str):
+        return None
+    return next((j for j in range(count) if j == step), None)
 
 
 def load_yaml(path: Path) -> YamlDocument:
@@ -165,7 +380,7 @@ def load_builtin_yaml(path: Path) -> YamlDocument:
 
 
 def parse_yaml_text(text: str, doc: YamlDocument) -> YamlDocument:
-    loader = _Parser(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -173,7 +388,10 @@ def parse_yaml_text(text: str, doc: YamlDocument) -> YamlDocument:
             return doc
         doc.root = node
         aliases: list[int] = []
-        data = _construct(node, {}, doc, aliases)
+        tree: list = []
+        data = _construct(node, {} if "&" in text else None, doc, aliases, tree)  # no anchor, nothing shared
+        if not aliases:  # no node is shared: the compact tree tells every position
+            doc._tree, doc.root = tree[0], None
         if aliases:  # bound the expansion before anything walks the data as a tree
             expanded = _expanded_size(node, {})
             if expanded > MAX_EXPANDED_NODES:
@@ -236,19 +454,31 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     return memo[key]
 
 
-def _index(node: yaml.Node, path: tuple, positions: dict, seen_nodes: set[int]) -> None:
-    """Record the line and column of every value by its path (aliases point at their anchor)."""
-    if id(node) in seen_nodes:
+def _keyed(node: yaml.MappingNode) -> dict:
+    """A mapping's values by typed key: (pair index, value node) in order; keys that are not scalars are left out."""
+    keyed: dict = {}
+    for index, (key_node, value_node) in enumerate(node.value):
+        if key_node.__class__ is _ScalarNode:
+            keyed.setdefault(_scalar_key(key_node), []).append((index, value_node))
+    return keyed
+
+
+def _first_meetings(node: yaml.Node, first: dict) -> None:
+    """For every node below `node`: the (parent, index) under which a depth-first walk first meets it.
+
+    The walk follows what the positions are about: values of mappings with scalar keys, and list items.
+    """
+    if node.__class__ is _MappingNode:
+        children = [(index, value_node) for index, (key_node, value_node) in enumerate(node.value)
+                    if key_node.__class__ is _ScalarNode]
+    elif node.__class__ is _SequenceNode:
+        children = list(enumerate(node.value))
+    else:
         return
-    seen_nodes.add(id(node))
-    positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                _index(value_node, path + (_scalar_key(key_node),), positions, seen_nodes)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _index(item, path + (i,), positions, seen_nodes)
+    for index, child in children:
+        if id(child) not in first:
+            first[id(child)] = (id(node), index)
+            _first_meetings(child, first)
 
 
 def _scalar_key(node: yaml.ScalarNode) -> Any:

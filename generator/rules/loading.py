@@ -44,24 +44,33 @@ declare("S012", "未知的公开模板", E,
         example="profile: hebei-2099")
 
 
-def _amounts(value, path=()):
-    """Every Decimal in the raw data with its path (quantities included: they are checked too)."""
-    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):  # `basic: -12` is an int
-        yield path, Decimal(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _amounts(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _amounts(item, path + (i,))
+def _is_amount(value) -> bool:
+    return isinstance(value, (Decimal, int)) and not isinstance(value, bool)  # `basic: -12` is an int
 
 
-def _raw_amounts(ctx):
-    data = ctx.entry.budget_doc.data or {}
-    for path, amount in _amounts(data):
-        if "schedule" in path:  # percentages of a spending plan, not money
+def _amounts(container, path: tuple, out: list) -> list:
+    """Every number below a dict or list, with its path, in document order (quantities included: they
+    are checked too), except below a `schedule` key: a spending plan's percentages are not money."""
+    for key, item in (container.items() if isinstance(container, dict) else enumerate(container)):
+        if key == "schedule":
             continue
-        yield path, amount
+        if isinstance(item, (dict, list)):
+            _amounts(item, path + (key,), out)
+        elif _is_amount(item):
+            out.append((path + (key,), Decimal(item)))
+    return out
+
+
+def _raw_amounts(ctx) -> list:
+    """The amounts S006 and S007 look at, found once per disclosure."""
+    cache = ctx.cache
+    if "raw_amounts" not in cache:
+        data = ctx.entry.budget_doc.data or {}
+        if isinstance(data, (dict, list)):
+            cache["raw_amounts"] = _amounts(data, (), [])
+        else:
+            cache["raw_amounts"] = [((), Decimal(data))] if _is_amount(data) else []
+    return cache["raw_amounts"]
 
 
 def dotted(path) -> str:

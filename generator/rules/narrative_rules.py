@@ -134,8 +134,12 @@ def unrecognised_amounts(ctx):
 
 
 def _lines(ctx):
-    narrative = ctx.entry.narrative
-    return [] if narrative is None else narrative.text.splitlines()
+    """The narrative's lines, split once per disclosure for the rules that read them."""
+    cache = ctx.cache
+    if "lines" not in cache:
+        narrative = ctx.entry.narrative
+        cache["lines"] = [] if narrative is None else narrative.text.splitlines()
+    return cache["lines"]
 
 
 @rule("N005", "占位符引用了不存在的数据项", E,
@@ -219,19 +223,25 @@ def raw_html(ctx):
       "正文引用了“{target}”，{problem}", "把文件放到本年度目录中并用相对路径引用；外部网页链接请写成普通链接。",
       example="![](file:///etc/passwd)")
 def outside_references(ctx):
-    base = ctx.entry.dir.resolve()
-    project = ctx.site.root.resolve().parent
+    folders = []  # this year's folder and the project's, resolved only if an image needs them
+
+    def resolved():
+        if not folders:
+            folders.extend((ctx.entry.dir.resolve(), ctx.site.root.resolve().parent))
+        return folders
+
     for number, line in enumerate(_lines(ctx), start=1):
         for match in LINK_TARGET.finditer(line):
             target = match.group("target")
             is_image = match.group(0).startswith("!")
-            problem = _reference_problem(target, is_image, base, project)
+            problem = _reference_problem(target, is_image, resolved)
             if problem:
                 yield ctx.report("N012", ctx.in_narrative(number, match.start() + 1), found=target, subject=target,
                                  target=target, problem=problem)
 
 
-def _reference_problem(target: str, is_image: bool, base, project) -> str:
+def _reference_problem(target: str, is_image: bool, folders) -> str:
+    """What is wrong with a link or image target; `folders()` gives (this year's folder, the project)."""
     lowered = target.lower()
     if lowered.startswith(("javascript:", "vbscript:", "data:text")):
         return "不允许脚本链接"
@@ -241,6 +251,7 @@ def _reference_problem(target: str, is_image: bool, base, project) -> str:
         return "图片不能引用其他网站" if is_image else ""
     if not is_image:
         return ""
+    base, project = folders()
     resolved = (base / target).resolve() if not target.startswith("/") else None
     if resolved is None or not resolved.is_relative_to(project):
         return "超出项目目录"

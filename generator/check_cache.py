@@ -31,7 +31,7 @@ class NamedLine:
     code: str
     name: str
     subject: str
-    location: Location
+    path: tuple  # where its name is written in budget.yaml
 
 
 @dataclass
@@ -40,14 +40,23 @@ class Facts:
 
     unit_id: str
     year: int
+    budget: Path  # budget.yaml, and how diagnostics name it
+    budget_display: str
     values: dict[str, Decimal]  # every current figure: published where recorded, else derived
     previous: dict[str, Decimal]  # previous-year figures as recorded in this disclosure
-    previous_at: dict[str, Location]
+    previous_at: dict[str, tuple]  # where each is written in budget.yaml
     names: list[NamedLine] = field(default_factory=list)
 
     @property
     def key(self) -> str:
         return f"{self.unit_id}/{self.year}"
+
+    def at(self, path: tuple) -> Location:
+        """Where a site-wide rule points. Looked up only when one fires: the file is read again then."""
+        from generator.locate import locate
+        from generator.yamlsource import load_yaml
+
+        return Location(self.budget_display, *locate(load_yaml(self.budget), path))
 
 
 @dataclass
@@ -131,13 +140,15 @@ def facts_of(ctx) -> Facts:
 
     figures = ctx.figures
     current = set(figures.derived) | set(figures.published)
-    facts = Facts(ctx.entry.unit.id, ctx.entry.year, {n: figures.value(n) for n in sorted(current)},
-                  dict(figures.previous), {n: ctx.at_value(*previous_year_path(n)) for n in figures.previous})
+    entry = ctx.entry
+    facts = Facts(entry.unit.id, entry.year, entry.budget_doc.path, entry.budget_display,
+                  {n: figures.value(n) for n in sorted(current)}, dict(figures.previous),
+                  {n: previous_year_path(n) for n in figures.previous})
     for field_name in ("functional", "economic"):
         for i, line in enumerate(getattr(ctx.disclosure, field_name)):
             if line.name:
                 facts.names.append(NamedLine(field_name, line.code, line.name, f"{field_name}[{i}].name",
-                                             ctx.at(field_name, i, "name")))
+                                             (field_name, i, "name")))
     return facts
 
 

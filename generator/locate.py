@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import yaml
 
-from generator.yamlsource import YamlDocument
+from generator.yamlsource import YamlDocument, _Parser
 
 
 def locate(doc: YamlDocument, path: tuple) -> tuple[int, int]:
     """1-based line and column for the value at `path` (keys and list indexes), as described above."""
+    if doc.root is None:
+        doc.root = _compose(doc)  # kept: a disclosure with one problem often has several
     node = doc.root
     if node is None:
         return doc.position(tuple(path))
@@ -43,3 +45,18 @@ def _child(node: yaml.Node, part) -> tuple[yaml.Node | None, yaml.Node | None]:
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _compose(doc: YamlDocument) -> yaml.Node | None:
+    """The node tree, composed again from the file: the loader keeps only value positions, not where
+    keys are written, and this is needed only for the few values a diagnostic points at."""
+    if doc.data is None:
+        return None
+    try:
+        loader = _Parser(doc.path.read_bytes().decode("utf-8-sig"))
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None

@@ -25,7 +25,7 @@ def same_code_same_name(facts):
             if key not in first:
                 first[key] = (line.name, disclosure.key)
             elif first[key][0] != line.name:
-                yield diagnostic("C003", line.location, disclosure.unit_id, disclosure.year, expected=first[key][0],
+                yield diagnostic("C003", disclosure.at(line.path), disclosure.unit_id, disclosure.year, expected=first[key][0],
                                  found=line.name, subject=line.subject, code=line.code, name=line.name,
                                  other=first[key][1], other_name=first[key][0])
 
@@ -42,7 +42,7 @@ def previous_year_matches(facts):
         for name, recorded in disclosure.previous.items():
             actual = before.values.get(name)
             if actual is not None and not same(actual, recorded):
-                yield diagnostic("Y001", disclosure.previous_at[name], disclosure.unit_id, disclosure.year,
+                yield diagnostic("Y001", disclosure.at(disclosure.previous_at[name]), disclosure.unit_id, disclosure.year,
                                  expected=actual, found=recorded, subject=f"previous_year.{name}",
                                  figure=label(name), year=disclosure.year - 1)
 

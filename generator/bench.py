@@ -149,6 +149,7 @@ def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bo
         shutil.rmtree(cache, ignore_errors=True)
 
     results.append(measure("check（无缓存）", check + ["--no-cache"], runs))
+    run_measured(check)  # fill the cache
     results.append(measure("check（有缓存）", check, runs))
     results.append(measure("build（全量，图表冷）", build + ["--clean"], 1, prepare=cold))
     results.append(measure("build（全量，图表热）", build + ["--clean"], runs))

@@ -78,8 +78,8 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if node.tag != STR_TAG:
         return _tagged_scalar(node)
     text = node.value
-    if node.style:
-        return text  # quoted or block: always text
+    if node.style or text >= "\x80":
+        return text  # quoted or block, or starting with a character beyond ASCII: always text
     if not text:
         return None
     first = text[0]

@@ -54,7 +54,12 @@ def _amounts(container, path: tuple, out: list) -> list:
     for key, item in (container.items() if isinstance(container, dict) else enumerate(container)):
         if key == "schedule":
             continue
-        if isinstance(item, (dict, list)):
+        kind = item.__class__
+        if kind is str:  # most values are text
+            continue
+        if kind is Decimal:
+            out.append((path + (key,), item))
+        elif isinstance(item, (dict, list)):
             _amounts(item, path + (key,), out)
         elif _is_amount(item):
             out.append((path + (key,), Decimal(item)))

@@ -78,8 +78,8 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if node.tag != STR_TAG:
         return _tagged_scalar(node)
     text = node.value
-    if node.style:
-        return text  # quoted or block: always text
+    if node.style or text >= "\x80":
+        return text  # quoted or block, or starting with a character beyond ASCII: always text
     if not text:
         return None
     first = text[0]
@@ -126,8 +126,9 @@ def _construct(node: yaml.Node, memo: dict[int, Any] | None, doc: "YamlDocument"
 
     With a `memo`, shared (aliased) nodes are built once and noted in `aliases`; `memo` is None when the
     text has no anchor, so that no node can be shared. Scalar children are typed in place. (Every node's
-    id is taken even without a memo: a document nested too deeply then fails at the same call, with the
-    same message, as it always did.)
+    id is taken even without a memo, and lists are built through a generator, so that a document nested
+    too deeply still fails as before: lists at the same depth with the same message; mappings, which
+    fail only beyond about 990 levels, one level deeper, at another call of the same error.)
     """
     key = id(node)
     if memo is not None and key in memo:

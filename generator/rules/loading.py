@@ -48,29 +48,47 @@ def _is_amount(value) -> bool:
     return isinstance(value, (Decimal, int)) and not isinstance(value, bool)  # `basic: -12` is an int
 
 
-def _amounts(container, path: tuple, out: list) -> list:
-    """Every number below a dict or list, with its path, in document order (quantities included: they
-    are checked too), except below a `schedule` key: a spending plan's percentages are not money."""
+def _suspect(amount: Decimal) -> bool:
+    """Whether S006 or S007 may report the amount: more than two decimals, or negative."""
+    return amount < 0 or decimals_of(amount) > 2
+
+
+def _suspects_below(container, path: list, out: list) -> list:
+    """The suspect numbers below a dict or list with their paths, in document order (quantities
+    included: they are checked too), except below a `schedule` key: a spending plan's percentages are
+    not money. `path` is the container's path, as a list that the walk extends and restores."""
     for key, item in (container.items() if isinstance(container, dict) else enumerate(container)):
         if key == "schedule":
             continue
-        if isinstance(item, (dict, list)):
-            _amounts(item, path + (key,), out)
-        elif _is_amount(item):
-            out.append((path + (key,), Decimal(item)))
+        kind = item.__class__
+        if kind is str:  # most values are text
+            continue
+        if kind is Decimal:
+            if item < 0 or decimals_of(item) > 2:
+                out.append((tuple(path) + (key,), item))
+        elif kind is int:  # no decimals
+            if item < 0:
+                out.append((tuple(path) + (key,), Decimal(item)))
+        elif isinstance(item, (dict, list)):
+            path.append(key)
+            _suspects_below(item, path, out)
+            path.pop()
+        elif _is_amount(item) and _suspect(Decimal(item)):
+            out.append((tuple(path) + (key,), Decimal(item)))
     return out
 
 
-def _raw_amounts(ctx) -> list:
-    """The amounts S006 and S007 look at, found once per disclosure."""
+def _suspect_amounts(ctx) -> list:
+    """The raw amounts S006 and S007 look at that either may report, found in one walk per disclosure;
+    each rule applies its own test to them."""
     cache = ctx.cache
-    if "raw_amounts" not in cache:
+    if "suspect_amounts" not in cache:
         data = ctx.entry.budget_doc.data or {}
         if isinstance(data, (dict, list)):
-            cache["raw_amounts"] = _amounts(data, (), [])
+            cache["suspect_amounts"] = _suspects_below(data, [], [])
         else:
-            cache["raw_amounts"] = [((), Decimal(data))] if _is_amount(data) else []
-    return cache["raw_amounts"]
+            cache["suspect_amounts"] = [((), Decimal(data))] if _is_amount(data) and _suspect(Decimal(data)) else []
+    return cache["suspect_amounts"]
 
 
 def dotted(path) -> str:
@@ -85,7 +103,7 @@ def dotted(path) -> str:
       "金额 {amount} 有 {places} 位小数，应最多两位", "四舍五入到两位小数；若公开文本确实如此，记录为已确认偏差。",
       example="fixed_assets:\n  total: 420.74804")
 def more_than_two_decimals(ctx):
-    for path, amount in _raw_amounts(ctx):
+    for path, amount in _suspect_amounts(ctx):
         if path and path[-1] == "quantity":
             continue
         places = decimals_of(amount)
@@ -99,7 +117,7 @@ def more_than_two_decimals(ctx):
       "“{path}”为负数 {amount}", "改为正数；增减变化写在正文中，不录入负数。",
       example="basic: -12.00")
 def negative_amount(ctx):
-    for path, amount in _raw_amounts(ctx):
+    for path, amount in _suspect_amounts(ctx):
         if amount < 0:
             yield ctx.report("S007", ctx.at(*path), expected="≥ 0", found=amount, subject=dotted(path),
                              path=dotted(path), amount=amount)

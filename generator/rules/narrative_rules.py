@@ -142,11 +142,17 @@ def _lines(ctx):
     return cache["lines"]
 
 
+def _numbered_lines_with(ctx, needle: str):
+    """(line number, line) of the narrative's lines that contain `needle`, which every match of the
+    rule's pattern contains: other lines need no search."""
+    return ((number, line) for number, line in enumerate(_lines(ctx), start=1) if needle in line)
+
+
 @rule("N005", "占位符引用了不存在的数据项", E,
       "占位符 {{ 名称 }} 会被替换为数据；名称写错则无法替换。", "占位符“{name}”不存在",
       "使用 `budgetsite figures` 列出的名称。", example="{{ expenditure.basik }}")
 def unknown_placeholder(ctx):
-    for number, line in enumerate(_lines(ctx), start=1):
+    for number, line in _numbered_lines_with(ctx, "{{"):
         for match in PLACEHOLDER.finditer(line):
             name = match.group("name").strip()
             if name.startswith("table:"):
@@ -191,6 +197,8 @@ def table_markers(ctx):
     specs = {s.id: s for s in profile.sections}
     placed = set()
     for section in narrative.sections:
+        if "{{" not in section.body:  # every table marker has it
+            continue
         allowed = specs[section.spec_id].tables if section.spec_id in specs else []
         for offset, line in enumerate(section.body.splitlines()):
             marker = TABLE_MARKER.match(line)
@@ -212,7 +220,7 @@ def table_markers(ctx):
       "为安全起见，正文中的 HTML 不会被执行或显示为格式，只会原样显示为文字。", "正文含有 HTML 标签“{tag}”，将按文字显示",
       "改用 Markdown 语法。", example="<script>alert(1)</script>")
 def raw_html(ctx):
-    for number, line in enumerate(_lines(ctx), start=1):
+    for number, line in _numbered_lines_with(ctx, "<"):
         for match in RAW_HTML.finditer(line):
             yield ctx.report("N011", ctx.in_narrative(number, match.start() + 1), found=match.group(),
                              subject=match.group(), tag=match.group()[:40])
@@ -230,7 +238,7 @@ def outside_references(ctx):
             folders.extend((ctx.entry.dir.resolve(), ctx.site.root.resolve().parent))
         return folders
 
-    for number, line in enumerate(_lines(ctx), start=1):
+    for number, line in _numbered_lines_with(ctx, "]("):
         for match in LINK_TARGET.finditer(line):
             target = match.group("target")
             is_image = match.group(0).startswith("!")

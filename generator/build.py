@@ -59,7 +59,6 @@ class BuildResult:
     pages: int
     files: int
     seconds: float
-    build_id: str
     rendered: int = 0  # units rendered by this build
     reused: int = 0  # units taken unchanged from an earlier build or a shard
     up_to_date: bool = False  # nothing had changed: nothing was written
@@ -93,7 +92,7 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
     plan = _Plan(content, output, opts)
     if plan.up_to_date():
         return BuildResult(output, len(plan.content_keys), plan.previous_disclosures(), 0, 0,
-                           time.perf_counter() - started, "", reused=len(plan.content_keys), up_to_date=True)
+                           time.perf_counter() - started, reused=len(plan.content_keys), up_to_date=True)
     from generator.check import check_site
 
     report = check_site(content, plan.cache_dir, reuse=opts.reuse)
@@ -113,7 +112,7 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
     manifest.write(output)
     units = [u for u in report.site.units if in_shard(u.id, opts.shard)]
     return BuildResult(output, len(units), sum(len(u.years) for u in units), result.pages, files,
-                       time.perf_counter() - started, result.build_id, result.rendered, result.reused,
+                       time.perf_counter() - started, result.rendered, result.reused,
                        pdf_seconds=result.pdf_seconds)
 
 
@@ -149,12 +148,13 @@ class _Plan:
         return None
 
     def has_pdf(self, unit_id: str, year: int) -> bool:
+        """Whether the unit's page links its PDF: rendered now, or left by an earlier build or `budgetsite pdf`."""
         if self.opts.pdf:
             return True
         from generator.site.builder import disclosure_dir, pdf_name
+        from generator.site.downloads import existing
 
-        relative = disclosure_dir(unit_id, year) + pdf_name(unit_id, year)
-        return any((root / relative).is_file() for root, _ in self.sources)
+        return bool(existing(disclosure_dir(unit_id, year) + pdf_name(unit_id, year), [r for r, _ in self.sources]))
 
     def manifest(self, units_out: dict[str, UnitOutput]) -> Manifest:
         return Manifest(self.options_key, dict(self.content_keys), units_out, complete=self.opts.shard is None)
@@ -182,14 +182,13 @@ def _site_theme(content: Path) -> Path | None:
 class _Assembled:
     units_out: dict[str, UnitOutput]
     pages: int
-    build_id: str
     rendered: int
     reused: int
     pdf_seconds: list[float]
 
 
 def _assemble(report, plan: _Plan, staging: Path, progress) -> _Assembled:
-    from generator.parallel import RenderSettings, default_jobs, render_unit, render_units
+    from generator.parallel import RenderSettings, default_jobs, render_units
 
     opts, site = plan.opts, report.site
     years = sorted({y.year for u in site.units for y in u.years}, reverse=True)
@@ -209,22 +208,15 @@ def _assemble(report, plan: _Plan, staging: Path, progress) -> _Assembled:
     settings = RenderSettings(plan.content, plan.cache_dir, staging, plan.cache_dir / "charts", years,
                               frozenset(links), opts.live_reload, opts.pdf, opts.archival)
 
-    def here(unit_id: str):
-        unit = next(u for u in site.units if u.id == unit_id)
-        contexts = [report.context(f"{unit_id}/{y.year}") for y in unit.years]
-        unit = next(u for u in site.units if u.id == unit_id)  # read in full by report.context
-        return render_unit(site, unit, contexts, settings)
-
     jobs = opts.jobs or default_jobs()
     with (progress(len(todo)) if progress else nullcontext(None)) as advance:
-        results = render_units(todo, settings, jobs, here, advance)
+        results = render_units(todo, settings, jobs, site, report.contexts, advance)
     for r in results:
         units_out[r.unit_id] = UnitOutput(keys[r.unit_id], sorted(r.files), _pages(r.files), r.summaries)
     pages = sum(u.pages for u in units_out.values())
     if opts.shard is None:
         pages += _site_pages(report, plan, staging, years, units_out, {r.unit_id for r in results})
-    build_id = _build_id(staging) if opts.live_reload else ""
-    return _Assembled(units_out, pages, build_id, len(results), len(units) - len(results),
+    return _Assembled(units_out, pages, len(results), len(units) - len(results),
                       [s for r in results for s in r.pdf_seconds])
 
 
@@ -247,7 +239,7 @@ def _site_pages(report, plan: _Plan, staging: Path, years: list[int], units_out:
     if opts.search:
         index_site(staging, plan.cache_dir)
     if opts.live_reload:
-        (staging / "build-id.txt").write_text(_build_id(staging), encoding="utf-8")
+        (staging / "build-id.txt").write_text(_build_id(staging), encoding="utf-8")  # what the preview polls
     return lists.pages
 
 

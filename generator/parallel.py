@@ -86,25 +86,36 @@ def _start_worker(settings: RenderSettings) -> None:
 
 
 def _render_in_worker(unit_id: str) -> UnitResult:
+    return render_unit_by_id(_worker["site"], unit_id, _worker["settings"])
+
+
+def render_unit_by_id(site, unit_id: str, settings: RenderSettings, checked: dict | None = None) -> UnitResult:
+    """Render one unit of `site`. Its contexts come from `checked` (the contexts this process's check
+    made) when they are all there; otherwise the unit's files are read now, and afterwards the light
+    cached entry is put back, because a process may render hundreds of units."""
     from generator.check import unit_contexts
 
-    site = _worker["site"]
     index = next(i for i, u in enumerate(site.units) if u.id == unit_id)
-    cached = site.units[index]
-    contexts = unit_contexts(site, cached)
+    light = site.units[index]
+    keys = [f"{unit_id}/{y.year}" for y in light.years]
+    if checked is not None and all(k in checked for k in keys):
+        contexts = [checked[k] for k in keys]
+    else:
+        contexts = unit_contexts(site, light)
     try:
-        return render_unit(site, site.units[index], contexts, _worker["settings"])  # now read in full
+        return render_unit(site, site.units[index], contexts, settings)
     finally:
-        site.units[index] = cached  # a worker renders hundreds of units: keep only the light entry
+        site.units[index] = light
 
 
-def render_units(unit_ids: list[str], settings: RenderSettings, jobs: int, in_process, advance=None) -> list[UnitResult]:
-    """Render the units, in `jobs` worker processes (or here, when that cannot pay off).
-    `in_process(unit_id)` renders one unit in this process."""
+def render_units(unit_ids: list[str], settings: RenderSettings, jobs: int, site, checked: dict,
+                 advance=None) -> list[UnitResult]:
+    """Render the units, in `jobs` worker processes, or in this process (`site`, with the contexts
+    its check made in `checked`) when there are too few units for workers to pay off."""
     results: list[UnitResult] = []
     if jobs <= 1 or len(unit_ids) < 2 * jobs:
         for unit_id in unit_ids:
-            results.append(in_process(unit_id))
+            results.append(render_unit_by_id(site, unit_id, settings, checked))
             if advance:
                 advance()
         return results

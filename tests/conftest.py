@@ -494,3 +494,13 @@ def _next_narrative() -> str:
 
 NEXT_BUDGET = _next_budget()
 NEXT_NARRATIVE = _next_narrative()
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The example content built once, with its search indexes, for the tests that only read it."""
+    from generator.build import build
+
+    output = tmp_path_factory.mktemp("example") / "site"
+    build(Path(__file__).resolve().parents[1] / "content", output)
+    return output

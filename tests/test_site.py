@@ -19,11 +19,9 @@ from generator.document import build_document
 from site_support import CONTENT, GOLDEN, GOLDEN_PAGES, html_pages, parse, text_of
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("build") / "site"
-    build(CONTENT, output)
-    return output
+@pytest.fixture
+def site(example_site) -> Path:
+    return example_site
 
 
 @pytest.fixture(scope="module")

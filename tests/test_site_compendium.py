@@ -22,7 +22,7 @@ TITLE = f"{NEXT_YEAR}年预算信息公开汇编（PDF）"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    """Two years; `budgetsite pdf --compendium --year NEXT_YEAR` into the output, then `build` (as `make site`)."""
+    """Two years; `budgetsite pdf --compendium --year NEXT_YEAR` into the output, then `build`."""
     tree = SiteTree(tmp_path_factory.mktemp("compendium")).add_next_year()
     content = tree.write()
     output = tree.root / "site"

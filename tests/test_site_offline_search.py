@@ -25,11 +25,9 @@ LANGFANG = "units/langfang-renda/2023/index.html"
 FENGNAN = "units/fengnan-renda/2023/index.html"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("offline-search") / "site"
-    build(CONTENT, output)
-    return output
+@pytest.fixture
+def site(example_site) -> Path:
+    return example_site
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from generator.document import build_document
 from site_support import CONTENT, GOLDEN, GOLDEN_PAGES, html_pages, parse, text_of
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def site(example_site) -> Path:
     return example_site
 

@@ -25,7 +25,7 @@ LANGFANG = "units/langfang-renda/2023/index.html"
 FENGNAN = "units/fengnan-renda/2023/index.html"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def site(example_site) -> Path:
     return example_site
 

@@ -63,6 +63,20 @@ class BuildResult:
     reused: int = 0  # units taken unchanged from an earlier build or a shard
     up_to_date: bool = False  # nothing had changed: nothing was written
     pdf_seconds: list[float] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per pipeline stage, for --stats
+
+
+class Stopwatch:
+    """Seconds spent in each named stage of one build (reported by --stats and the benchmark)."""
+
+    def __init__(self):
+        self.stages: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.stages[stage] = round(self.stages.get(stage, 0.0) + now - self._last, 3)
+        self._last = now
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -87,22 +101,26 @@ def in_shard(unit_id: str, shard: tuple[int, int] | None) -> bool:
 def build(content: Path, output: Path, *, progress=None, **options) -> BuildResult:
     """Build the site. `progress` is an optional factory: progress(total) -> context giving a step callable."""
     started = time.perf_counter()
+    watch = Stopwatch()
     opts = BuildOptions(**options)
     output = output.resolve()
     plan = _Plan(content, output, opts)
+    watch.lap("plan")
     if plan.up_to_date():
         return BuildResult(output, len(plan.content_keys), plan.previous_disclosures(), 0, 0,
-                           time.perf_counter() - started, reused=len(plan.content_keys), up_to_date=True)
+                           time.perf_counter() - started, reused=len(plan.content_keys), up_to_date=True,
+                           stages=watch.stages)
     from generator.check import check_site
 
     report = check_site(content, plan.cache_dir, reuse=opts.reuse)
+    watch.lap("check")
     if report.failed():
         raise BuildRefused(report)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = _staging(output, "tmp")
     staging.mkdir()
     try:
-        result = _assemble(report, plan, staging, progress)
+        result = _assemble(report, plan, staging, progress, watch)
         manifest = plan.manifest(result.units_out)
         files = sum(len(names) for _, _, names in os.walk(staging))
         _swap(staging, output, files)
@@ -110,10 +128,11 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
         shutil.rmtree(staging, ignore_errors=True)
         raise
     manifest.write(output)
+    watch.lap("swap")
     units = [u for u in report.site.units if in_shard(u.id, opts.shard)]
     return BuildResult(output, len(units), sum(len(u.years) for u in units), result.pages, files,
                        time.perf_counter() - started, result.rendered, result.reused,
-                       pdf_seconds=result.pdf_seconds)
+                       pdf_seconds=result.pdf_seconds, stages=watch.stages)
 
 
 class _Plan:
@@ -187,7 +206,7 @@ class _Assembled:
     pdf_seconds: list[float]
 
 
-def _assemble(report, plan: _Plan, staging: Path, progress) -> _Assembled:
+def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch) -> _Assembled:
     from generator.parallel import RenderSettings, default_jobs, render_units
 
     opts, site = plan.opts, report.site
@@ -204,6 +223,7 @@ def _assemble(report, plan: _Plan, staging: Path, progress) -> _Assembled:
         if found is not None:
             _link_files(found[0], staging, found[1].files)
             units_out[unit.id] = found[1]
+    watch.lap("reuse")
     todo = [u.id for u in units if u.id not in units_out]
     settings = RenderSettings(plan.content, plan.cache_dir, staging, plan.cache_dir / "charts", years,
                               frozenset(links), opts.live_reload, opts.pdf, opts.archival)
@@ -213,9 +233,10 @@ def _assemble(report, plan: _Plan, staging: Path, progress) -> _Assembled:
         results = render_units(todo, settings, jobs, site, report.contexts, advance)
     for r in results:
         units_out[r.unit_id] = UnitOutput(keys[r.unit_id], sorted(r.files), _pages(r.files), r.summaries)
+    watch.lap("units")
     pages = sum(u.pages for u in units_out.values())
     if opts.shard is None:
-        pages += _site_pages(report, plan, staging, years, units_out, {r.unit_id for r in results})
+        pages += _site_pages(report, plan, staging, years, units_out, {r.unit_id for r in results}, watch)
     return _Assembled(units_out, pages, len(results), len(units) - len(results),
                       [s for r in results for s in r.pdf_seconds])
 
@@ -224,7 +245,8 @@ def _pages(files: list[str]) -> int:
     return sum(1 for f in files if f.endswith(".html"))
 
 
-def _site_pages(report, plan: _Plan, staging: Path, years: list[int], units_out: dict, rendered: set[str]) -> int:
+def _site_pages(report, plan: _Plan, staging: Path, years: list[int], units_out: dict, rendered: set[str],
+                watch: Stopwatch) -> int:
     """Everything that is not one unit's: list pages, compendia, carried PDFs, the search index."""
     from generator.site.builder import DisclosureSummary, ListPages
     from generator.site.search import index_site
@@ -233,11 +255,14 @@ def _site_pages(report, plan: _Plan, staging: Path, years: list[int], units_out:
     summaries = [DisclosureSummary(**s) for u in units_out.values() for s in u.summaries]
     if opts.compendium:
         _compendia(report, plan, staging, years, rendered)
+        watch.lap("compendia")
     _carry_pdfs(plan.output, staging, report.site)  # before the list pages, which link the compendia
     lists = ListPages(report.site, staging, years, summaries, plan.cache_dir / "charts", opts.live_reload)
     lists.render_all()
+    watch.lap("list pages")
     if opts.search:
         index_site(staging, plan.cache_dir)
+        watch.lap("search")
     if opts.live_reload:
         (staging / "build-id.txt").write_text(_build_id(staging), encoding="utf-8")  # what the preview polls
     return lists.pages

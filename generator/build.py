@@ -303,9 +303,28 @@ def _link_files(source: Path, staging: Path, files: list[str]) -> None:
 
 
 def _staging(output: Path, tag: str) -> Path:
+    _remove_abandoned(output)
     path = output.parent / f".{output.name}.{tag}-{os.getpid()}"
     shutil.rmtree(path, ignore_errors=True)
     return path
+
+
+def _remove_abandoned(output: Path) -> None:
+    """Staging folders left by builds that were killed (their process is gone); a running build's stay."""
+    for path in output.parent.glob(f".{output.name}.*-*"):
+        tag, _, pid = path.name.rpartition("-")
+        if tag in (f".{output.name}.tmp", f".{output.name}.old") and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _build_id(root: Path) -> str:

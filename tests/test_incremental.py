@@ -76,6 +76,21 @@ def test_one_changed_unit_is_the_only_one_rendered_and_the_site_equals_a_clean_b
     assert_same_tree(fresh, output)
 
 
+def test_staging_left_by_a_killed_build_is_removed_and_a_running_builds_is_kept(content, tmp_path):
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    abandoned = tmp_path / f".site.tmp-{gone.stdout.strip()}"  # that process has exited
+    running = tmp_path / ".site.tmp-1"  # pid 1 is always alive
+    for folder in (abandoned, running):
+        (folder / "units").mkdir(parents=True)
+    build(content, tmp_path / "site", jobs=1, search=False)
+    assert not abandoned.exists()
+    assert running.is_dir()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.") and p != running]
+
+
 def test_a_changed_theme_template_renders_every_unit_again(content, tmp_path):
     work = tmp_path / "content"
     shutil.copytree(content, work)

@@ -23,6 +23,7 @@ from generator import fingerprint
 from generator.manifest import Manifest, UnitOutput
 
 
+INDEX_OUTPUTS = ("pagefind", "search-index.js")  # what the search stage adds to the site
 BACKGROUND_REMOVAL = 5000  # files in a replaced output above which it is removed in the background
 
 
@@ -117,21 +118,24 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
     if report.failed():
         raise BuildRefused(report)
     output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(output)
     staging = _staging(output, "tmp")
     staging.mkdir()
     try:
         result = _assemble(report, plan, staging, progress, watch)
-        manifest = plan.manifest(result.units_out)
-        files = sum(len(names) for _, _, names in os.walk(staging))
-        _swap(staging, output, files)
+        manifest = plan.manifest(result.units_out, result.site_files)
+        if plan.patching:
+            _patch(staging, output, plan.previous, manifest, result.rendered_ids)
+        else:
+            _swap(staging, output, manifest.file_count())
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     manifest.write(output)
-    watch.lap("swap")
+    watch.lap("commit")
     units = [u for u in report.site.units if in_shard(u.id, opts.shard)]
-    return BuildResult(output, len(units), sum(len(u.years) for u in units), result.pages, files,
-                       time.perf_counter() - started, result.rendered, result.reused,
+    return BuildResult(output, len(units), sum(len(u.years) for u in units), result.pages, manifest.file_count(),
+                       time.perf_counter() - started, len(result.rendered_ids), result.reused,
                        pdf_seconds=result.pdf_seconds, stages=watch.stages)
 
 
@@ -145,6 +149,10 @@ class _Plan:
         self.options_key = _options_key(content, opts)
         self.previous = Manifest.read(output) if opts.reuse else Manifest()
         self.sources = [(output, self.previous)] + [(d.resolve(), Manifest.read(d.resolve())) for d in opts.merge]
+        # Patch the previous output in place (only what changed is moved in) when it is a whole site
+        # built with the same options; otherwise assemble a whole new tree and swap it in.
+        self.patching = (self.previous.complete and self.previous.options_key == self.options_key
+                         and opts.shard is None and not opts.merge)
 
     def up_to_date(self) -> bool:
         """Same inputs, same options, same untouched output: the previous build is this build."""
@@ -155,16 +163,23 @@ class _Plan:
     def previous_disclosures(self) -> int:
         return sum(len(u.summaries) for u in self.previous.units.values())
 
-    def render_key(self, unit_id: str, years: list[int], pdf_links: list[bool]) -> str:
-        text = "\0".join([self.options_key, self.content_keys.get(unit_id, ""), repr(years), repr(pdf_links)])
+    def render_key(self, unit_id: str, site_years: list[int], years: list[int], pdf_links: list[bool]) -> str:
+        """Everything a unit's files depend on: its content, the options, the site's years (every page's
+        navigation lists them), its own years and which of its PDFs are linked."""
+        text = "\0".join([self.options_key, self.content_keys.get(unit_id, ""), repr(site_years), repr(years),
+                           repr(pdf_links)])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def reusable(self, unit_id: str, key: str) -> tuple[Path, UnitOutput] | None:
         for root, manifest in self.sources:
             found = manifest.units.get(unit_id)
-            if found and found.render_key == key and all((root / f).is_file() for f in found.files):
+            if found and found.render_key == key and (root / "units" / unit_id).is_dir():
                 return root, found
         return None
+
+    def build_id(self) -> str:
+        text = "\0".join([self.options_key, *(f"{k}={v}" for k, v in sorted(self.content_keys.items()))])
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     def has_pdf(self, unit_id: str, year: int) -> bool:
         """Whether the unit's page links its PDF: rendered now, or left by an earlier build or `budgetsite pdf`."""
@@ -175,8 +190,9 @@ class _Plan:
 
         return bool(existing(disclosure_dir(unit_id, year) + pdf_name(unit_id, year), [r for r, _ in self.sources]))
 
-    def manifest(self, units_out: dict[str, UnitOutput]) -> Manifest:
-        return Manifest(self.options_key, dict(self.content_keys), units_out, complete=self.opts.shard is None)
+    def manifest(self, units_out: dict[str, UnitOutput], site_files: list[str]) -> Manifest:
+        return Manifest(self.options_key, dict(self.content_keys), units_out, complete=self.opts.shard is None,
+                        site_files=site_files)
 
 
 def _options_key(content: Path, opts: BuildOptions) -> str:
@@ -200,8 +216,9 @@ def _site_theme(content: Path) -> Path | None:
 @dataclass
 class _Assembled:
     units_out: dict[str, UnitOutput]
+    site_files: list[str]  # everything in the site that is not one unit's
     pages: int
-    rendered: int
+    rendered_ids: list[str]
     reused: int
     pdf_seconds: list[float]
 
@@ -216,12 +233,13 @@ def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch) ->
     for unit in units:
         flags = [plan.has_pdf(unit.id, y.year) for y in unit.years]
         links.update((unit.id, y.year) for y, flag in zip(unit.years, flags) if flag)
-        keys[unit.id] = plan.render_key(unit.id, [y.year for y in unit.years], flags)
+        keys[unit.id] = plan.render_key(unit.id, years, [y.year for y in unit.years], flags)
     units_out: dict[str, UnitOutput] = {}
     for unit in units:
         found = plan.reusable(unit.id, keys[unit.id])
         if found is not None:
-            _link_files(found[0], staging, found[1].files)
+            if not plan.patching:  # when patching, reused units stay where they are
+                _link_files(found[0], staging, found[1].files)
             units_out[unit.id] = found[1]
     watch.lap("reuse")
     todo = [u.id for u in units if u.id not in units_out]
@@ -231,14 +249,27 @@ def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch) ->
     jobs = opts.jobs or default_jobs()
     with (progress(len(todo)) if progress else nullcontext(None)) as advance:
         results = render_units(todo, settings, jobs, site, report.contexts, advance)
+    by_id = {u.id: u for u in units}
     for r in results:
-        units_out[r.unit_id] = UnitOutput(keys[r.unit_id], sorted(r.files), _pages(r.files), r.summaries)
+        carried = _carry_unit_pdfs(plan.output, staging, by_id[r.unit_id], set(r.files))
+        units_out[r.unit_id] = UnitOutput(keys[r.unit_id], sorted(r.files + carried), _pages(r.files), r.summaries)
     watch.lap("units")
     pages = sum(u.pages for u in units_out.values())
     if opts.shard is None:
         pages += _site_pages(report, plan, staging, years, units_out, {r.unit_id for r in results}, watch)
-    return _Assembled(units_out, pages, len(results), len(units) - len(results),
+    unit_files = {f for u in units_out.values() for f in u.files}
+    site_files = sorted(f for f in _files_below(staging) if f not in unit_files)
+    return _Assembled(units_out, site_files, pages, [r.unit_id for r in results], len(units) - len(results),
                       [s for r in results for s in r.pdf_seconds])
+
+
+def _files_below(root: Path) -> list[str]:
+    """Every file below `root`, relative, "/"-separated."""
+    found = []
+    for directory, _, names in os.walk(root):
+        relative = os.path.relpath(directory, root).replace(os.sep, "/")
+        found.extend(name if relative == "." else f"{relative}/{name}" for name in names)
+    return found
 
 
 def _pages(files: list[str]) -> int:
@@ -249,23 +280,43 @@ def _site_pages(report, plan: _Plan, staging: Path, years: list[int], units_out:
                 watch: Stopwatch) -> int:
     """Everything that is not one unit's: list pages, compendia, carried PDFs, the search index."""
     from generator.site.builder import DisclosureSummary, ListPages
-    from generator.site.search import index_site
 
     opts = plan.opts
     summaries = [DisclosureSummary(**s) for u in units_out.values() for s in u.summaries]
     if opts.compendium:
         _compendia(report, plan, staging, years, rendered)
         watch.lap("compendia")
-    _carry_pdfs(plan.output, staging, report.site)  # before the list pages, which link the compendia
+    _carry_compendia(plan.output, staging, years)  # before the list pages, which link them
     lists = ListPages(report.site, staging, years, summaries, plan.cache_dir / "charts", opts.live_reload)
     lists.render_all()
     watch.lap("list pages")
     if opts.search:
-        index_site(staging, plan.cache_dir)
+        _index(staging, plan, units_out, rendered)
         watch.lap("search")
-    if opts.live_reload:
-        (staging / "build-id.txt").write_text(_build_id(staging), encoding="utf-8")  # what the preview polls
+    if opts.live_reload:  # what the preview polls: it changes whenever an input of the output changes
+        (staging / "build-id.txt").write_text(plan.build_id(), encoding="utf-8")
     return lists.pages
+
+
+def _index(staging: Path, plan: _Plan, units_out: dict, rendered: set[str]) -> None:
+    """The search indexes cover every page. When patching, the pages of units left in the output are
+    not in staging: the indexer then reads a view of the whole site made of hard links."""
+    from generator.site.search import index_site
+
+    if not plan.patching:
+        index_site(staging, plan.cache_dir)
+        return
+    view = _staging(plan.output, "view")
+    try:
+        _link_files(staging, view, [f for f in _files_below(staging) if f.endswith(".html")])
+        kept = [f for unit_id, u in units_out.items() if unit_id not in rendered for f in u.files if f.endswith(".html")]
+        _link_files(plan.output, view, kept)
+        index_site(view, plan.cache_dir)
+        for name in INDEX_OUTPUTS:
+            if (view / name).exists():
+                os.replace(view / name, staging / name)
+    finally:
+        shutil.rmtree(view, ignore_errors=True)
 
 
 def _compendia(report, plan: _Plan, staging: Path, years: list[int], rendered: set[str]) -> None:
@@ -303,18 +354,22 @@ def _link_files(source: Path, staging: Path, files: list[str]) -> None:
 
 
 def _staging(output: Path, tag: str) -> Path:
-    _remove_abandoned(output)
     path = output.parent / f".{output.name}.{tag}-{os.getpid()}"
     shutil.rmtree(path, ignore_errors=True)
     return path
 
 
 def _remove_abandoned(output: Path) -> None:
-    """Staging folders left by builds that were killed (their process is gone); a running build's stay."""
-    for path in output.parent.glob(f".{output.name}.*-*"):
+    """Staging folders left by builds that were killed (their process is gone) are removed in the
+    background; a running build's stay. (A replaced tree may still be being removed by the detached
+    process of the build that replaced it: a second remover is harmless.)"""
+    tags = {f".{output.name}.{tag}" for tag in ("tmp", "old", "trash", "view")}
+    for n, path in enumerate(sorted(output.parent.glob(f".{output.name}.*-*"))):
         tag, _, pid = path.name.rpartition("-")
-        if tag in (f".{output.name}.tmp", f".{output.name}.old") and pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
+        if tag.rstrip("0123456789") in tags and pid.isdigit() and not _alive(int(pid)):
+            trash = output.parent / f".{output.name}.trash{n}-{os.getpid()}"
+            os.replace(path, trash)  # at once out of the way; freed by a detached process
+            _discard(trash, BACKGROUND_REMOVAL)
 
 
 def _alive(pid: int) -> bool:
@@ -325,14 +380,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True  # someone else's process
     return True
-
-
-def _build_id(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name != "build-id.txt"):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _swap(staging: Path, output: Path, files: int) -> None:
@@ -349,6 +396,42 @@ def _swap(staging: Path, output: Path, files: int) -> None:
     _discard(old, files)
 
 
+def _patch(staging: Path, output: Path, previous: Manifest, manifest: Manifest, rendered: list[str]) -> None:
+    """Move what this build made into the previous output: each rendered unit's folder replaces the old
+    one, each other top-level entry (list pages, static/, years/, the search index) replaces its old
+    version whole, and what no longer belongs (removed units, entries no longer made) goes. Every step
+    is a rename, so each file is always whole; the manifest is dropped first, so a commit cut short
+    leaves an output that the next build does not trust."""
+    Manifest.forget(output)
+    old = _staging(output, "old")
+    old.mkdir()
+    removed = sorted(set(previous.units) - set(manifest.units))
+    for unit_id in sorted(rendered) + removed:
+        _replace(staging / "units" / unit_id, output / "units" / unit_id, old / "units" / unit_id)
+    made = _top_entries(manifest.site_files)
+    for name in sorted(made | _top_entries(previous.site_files)):
+        _replace(staging / name, output / name, old / name)
+    shutil.rmtree(staging, ignore_errors=True)
+    _discard(old, sum(len(previous.units[u].files) for u in rendered + removed if u in previous.units))
+
+
+def _top_entries(site_files: list[str]) -> set[str]:
+    """The first path component of each site file; below units/, the file itself (units/index.html),
+    since unit folders are replaced one by one."""
+    return {f if f.startswith("units/") else f.split("/", 1)[0] for f in site_files}
+
+
+def _replace(new: Path, current: Path, old: Path) -> None:
+    """`new` (when it exists) takes the place of `current` (when it exists), which is moved to `old`.
+    A file replaces a file in one atomic rename."""
+    if current.exists() and (current.is_dir() or not new.exists()):
+        old.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(current, old)
+    if new.exists():
+        current.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(new, current)
+
+
 def _discard(tree: Path, files: int) -> None:
     """Remove a replaced tree. Freeing thousands of files can take longer than the build itself on a
     slow disk, so a large tree is removed by a detached process and the build returns at once."""
@@ -362,16 +445,32 @@ def _discard(tree: Path, files: int) -> None:
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _carry_pdfs(output: Path, staging: Path, site) -> None:
-    """PDFs written into the output by `budgetsite pdf` are kept across rebuilds, while their unit and
-    year (or, for a compendium, the year) still exist."""
+def _carry_unit_pdfs(output: Path, staging: Path, unit, written: set[str]) -> list[str]:
+    """A unit's PDFs written into the output by `budgetsite pdf` are kept across rebuilds of the unit,
+    while their year still exists; they become the unit's files."""
     from generator.site.builder import disclosure_dir, pdf_name
+
+    carried = []
+    for year in unit.years:
+        relative = disclosure_dir(unit.id, year.year) + pdf_name(unit.id, year.year)
+        if relative not in written and _copy_if_present(output / relative, staging / relative):
+            carried.append(relative)
+    return carried
+
+
+def _carry_compendia(output: Path, staging: Path, years: list[int]) -> None:
+    """Compendia from an earlier build or `budgetsite pdf` are kept while their year still exists."""
     from generator.site.downloads import compendium_path
 
-    wanted = [compendium_path(y.year) for u in site.units for y in u.years]
-    wanted += [disclosure_dir(u.id, y.year) + pdf_name(u.id, y.year) for u in site.units for y in u.years]
-    for relative in sorted(set(wanted)):
-        source, target = output / relative, staging / relative
-        if source.is_file() and not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+    for year in years:
+        relative = compendium_path(year)
+        if not (staging / relative).exists():
+            _copy_if_present(output / relative, staging / relative)
+
+
+def _copy_if_present(source: Path, target: Path) -> bool:
+    if not source.is_file():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+    return True

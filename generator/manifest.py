@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -33,6 +33,7 @@ class Manifest:
     units: dict[str, UnitOutput] = field(default_factory=dict)
     output_id: list[int] = field(default_factory=list)  # (device, inode, mtime) of the output directory
     complete: bool = False  # a whole site (not a shard)
+    site_files: list[str] = field(default_factory=list)  # files that belong to no unit (list pages, search…)
 
     @staticmethod
     def path_for(output: Path) -> Path:
@@ -46,7 +47,8 @@ class Manifest:
             if stored.get("format") != FORMAT or stored.get("output_id") != directory_id(output):
                 return cls()
             units = {k: UnitOutput(**v) for k, v in stored["units"].items()}
-            return cls(stored["options_key"], stored["content_keys"], units, stored["output_id"], stored["complete"])
+            return cls(stored["options_key"], stored["content_keys"], units, stored["output_id"], stored["complete"],
+                       stored["site_files"])
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 
@@ -55,12 +57,15 @@ class Manifest:
         path = self.path_for(output)
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"format": FORMAT, "options_key": self.options_key, "content_keys": self.content_keys,
-                   "output_id": self.output_id, "complete": self.complete,
+                   "output_id": self.output_id, "complete": self.complete, "site_files": self.site_files,
                    "units": {k: vars(v) for k, v in sorted(self.units.items())}}
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False)
+            handle.write(json.dumps(payload, ensure_ascii=False))  # dumps: the C encoder; dump is pure Python
         os.replace(temp, path)
+
+    def file_count(self) -> int:
+        return len(self.site_files) + sum(len(u.files) for u in self.units.values())
 
     @classmethod
     def forget(cls, output: Path) -> None:

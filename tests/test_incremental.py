@@ -4,7 +4,9 @@ single-process build (or an uncached check) gives."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -76,6 +78,70 @@ def test_one_changed_unit_is_the_only_one_rendered_and_the_site_equals_a_clean_b
     assert_same_tree(fresh, output)
 
 
+def test_a_rebuild_patches_the_output_in_place_and_leaves_unchanged_units_untouched(content, tmp_path):
+    work = tmp_path / "content"
+    shutil.copytree(content, work)
+    output = tmp_path / "site"
+    build(work, output, jobs=1, search=False)
+    kept = output / "units" / "unit-00002" / "index.html"
+    before = output.stat().st_ino, kept.stat().st_ino, kept.stat().st_mtime_ns
+    edit(work, "unit-00001", "一、", "一、 ")
+    build(work, output, jobs=1, search=False)
+    assert (output.stat().st_ino, kept.stat().st_ino, kept.stat().st_mtime_ns) == before
+
+
+def test_removed_units_and_years_leave_the_patched_site(content, tmp_path):
+    work = tmp_path / "content"
+    shutil.copytree(content, work)
+    output, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(work, output, jobs=1)
+    shutil.rmtree(work / "units" / "unit-00004")
+    result = build(work, output, jobs=1)
+    assert not (output / "units" / "unit-00004").exists()
+    assert (result.rendered, result.reused) == (0, 4)
+    build(work, fresh, jobs=1, reuse=False)
+    assert_same_tree(fresh, output)
+
+    years = sorted({p.name for p in (work / "units").glob("*/*") if p.is_dir()})
+    assert len(years) == 2  # the examples span two years: remove every disclosure of the older one
+    for folder in (work / "units").glob(f"*/{years[0]}"):
+        shutil.rmtree(folder)
+    for unit in [p for p in (work / "units").iterdir() if not any(q.is_dir() for q in p.iterdir())]:
+        shutil.rmtree(unit)
+    build(work, output, jobs=1)  # every page's navigation changes: every unit is rendered again
+    assert not (output / "years" / years[0]).exists()
+    assert not (output / f"datapackage-{years[0]}.json").exists()
+    build(work, fresh, jobs=1, reuse=False)
+    assert_same_tree(fresh, output)
+
+
+def test_a_commit_cut_short_is_not_trusted_by_the_next_build(content, tmp_path, monkeypatch):
+    import generator.build as pipeline
+
+    work = tmp_path / "content"
+    shutil.copytree(content, work)
+    output = tmp_path / "site"
+    build(work, output, jobs=1, search=False)
+    edit(work, "unit-00001", "一、", "一、 ")
+    real_replace, calls = os.replace, []
+
+    def failing_replace(source, target):
+        calls.append(target)
+        if len(calls) == 3:
+            raise OSError("disk gone")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(pipeline.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        build(work, output, jobs=1, search=False)
+    monkeypatch.undo()
+    again = build(work, output, jobs=1, search=False)
+    assert again.rendered == 5  # nothing of the half-patched output was trusted
+    fresh = tmp_path / "fresh"
+    build(work, fresh, jobs=1, reuse=False, search=False)
+    assert_same_tree(fresh, output)
+
+
 def test_staging_left_by_a_killed_build_is_removed_and_a_running_builds_is_kept(content, tmp_path):
     import subprocess
     import sys
@@ -88,7 +154,12 @@ def test_staging_left_by_a_killed_build_is_removed_and_a_running_builds_is_kept(
     build(content, tmp_path / "site", jobs=1, search=False)
     assert not abandoned.exists()
     assert running.is_dir()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.") and p != running]
+    for _ in range(600):  # the abandoned folder is freed by a detached process: wait for it
+        left = [p for p in tmp_path.iterdir() if p.name.startswith(".site.") and p != running]
+        if not left:
+            break
+        time.sleep(0.1)
+    assert not left
 
 
 def test_a_changed_theme_template_renders_every_unit_again(content, tmp_path):

@@ -6,6 +6,7 @@ text alternative) and the SVG. Nothing runs in the browser.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -65,17 +66,32 @@ class ChartRenderer:
             tmp.replace(cached)
         return svg
 
-    def render(self, chart: Chart, spec: alt.TopLevelMixin) -> Chart:
-        configured = spec.configure(font=FONT, background="white").configure_view(stroke=None)
-        chart.svg = self.svg(configured.to_dict(validate=False))  # specs are ours; validating costs more than drawing
+    def render(self, chart: Chart, shape: dict, records: list[dict]) -> Chart:
+        chart.svg = self.svg(with_data(shape, records))
         return chart
+
+
+def with_data(shape: dict, records: list[dict]) -> dict:
+    """A chart's full Vega-Lite spec: its shape (made once by altair) with its data inline."""
+    return {**shape, "data": {"values": records}}
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict:
+    """altair's spec of a chart shape in the site's style, without data. Turning altair objects into
+    a spec costs more than drawing the chart, so each shape is made once per process (cached by the
+    callers) and every chart of that shape only puts its data in."""
+    configured = chart.configure(font=FONT, background="white").configure_view(stroke=None)
+    spec = configured.to_dict(validate=False)  # the shapes are ours; validating costs more still
+    spec.pop("data", None)
+    return spec
 
 
 def _num(value: Decimal | None) -> float:
     return float(value or 0)  # only for drawing; the table beside shows the exact Decimal text
 
 
-def _bar(records: list[dict], category: str, amount: str = "金额（万元）", color: str | None = None):
+@functools.lru_cache(maxsize=None)
+def bar_shape(category: str, amount: str = "金额（万元）", color: str | None = None) -> dict:
     encoding = dict(
         x=alt.X(f"{amount}:Q", title="万元"),
         y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
@@ -83,7 +99,15 @@ def _bar(records: list[dict], category: str, amount: str = "金额（万元）",
     if color:
         encoding["color"] = alt.Color(f"{color}:N", sort=None, title=None, legend=alt.Legend(orient="bottom"))
         encoding["yOffset"] = alt.YOffset(f"{color}:N", sort=None)
-    return alt.Chart(alt.Data(values=records)).mark_bar().encode(**encoding).properties(width=WIDTH)
+    return _spec(alt.Chart(alt.Data(values=[])).mark_bar().encode(**encoding).properties(width=WIDTH))
+
+
+@functools.lru_cache(maxsize=None)
+def trend_shape() -> dict:
+    return _spec(alt.Chart(alt.Data(values=[])).mark_line(point=True).encode(
+        x=alt.X("年度:O", title="年度"), y=alt.Y("金额（万元）:Q", title="万元"),
+        color=alt.Color("项目:N", sort=None, title=None, legend=alt.Legend(orient="bottom")),
+    ).properties(width=WIDTH))
 
 
 def _pairs(items: list[tuple[str, Decimal | None]], category: str) -> tuple[list[dict], list[list[str]]]:
@@ -98,7 +122,7 @@ def simple_bar(r: ChartRenderer, chart_id: str, title: str, category: str,
     if not items:
         return None
     records, rows = _pairs(items, category)
-    return r.render(Chart(chart_id, title, [category, "金额（万元）"], rows), _bar(records, category))
+    return r.render(Chart(chart_id, title, [category, "金额（万元）"], rows), bar_shape(category), records)
 
 
 def income_by_source(r: ChartRenderer, figures) -> Chart | None:
@@ -138,7 +162,7 @@ def three_public(r: ChartRenderer, figures, year: int) -> Chart | None:
     if not rows:
         return None
     chart = Chart("three-public", "“三公”经费各项与上年对比", ["项目", f"{year - 1}年", f"{year}年"], rows)
-    return r.render(chart, _bar(records, "项目", color="年度"))
+    return r.render(chart, bar_shape("项目", color="年度"), records)
 
 
 def disclosure_charts(r: ChartRenderer, doc, catalogue) -> list[Chart]:
@@ -160,8 +184,5 @@ def trend(r: ChartRenderer, unit_name: str, points: list[tuple[int, str, Decimal
     years = sorted({y for y, _, _ in points})
     table = {(y, s): v for y, s, v in points}
     rows = [[s, *[fmt(table.get((y, s)) or Decimal(0)) for y in years]] for s in series]
-    spec = alt.Chart(alt.Data(values=records)).mark_line(point=True).encode(
-        x=alt.X("年度:O", title="年度"), y=alt.Y("金额（万元）:Q", title="万元"),
-        color=alt.Color("项目:N", sort=None, title=None, legend=alt.Legend(orient="bottom")),
-    ).properties(width=WIDTH)
-    return r.render(Chart("trend", f"{unit_name}历年支出预算", ["项目", *[f"{y}年" for y in years]], rows), spec)
+    chart = Chart("trend", f"{unit_name}历年支出预算", ["项目", *[f"{y}年" for y in years]], rows)
+    return r.render(chart, trend_shape(), records)

@@ -24,9 +24,29 @@ def disclosure_json(doc) -> str:
     figures = {name: fmt_plain(doc.figures.value(name)) for name in doc.figures.names()
                if doc.figures.value(name) is not None}
     payload = {
-        "unit": {"id": doc.unit_id, **doc.unit.model_dump(mode="json")},
+        "unit": {**doc.unit.model_dump(mode="json"), "id": doc.unit_id},  # unit.yaml may leave the id to its folder
         "title": doc.title,
         "disclosure": doc.disclosure.model_dump(mode="json"),
         "figures": figures,
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return json_text(payload, depth=3)
+
+
+def json_text(value, depth: int) -> str:
+    """JSON laid out over lines down to `depth` levels of nesting, each deeper value on one line:
+    readable, and a changed line, item or resource is one changed line in a diff. The deeper values
+    are written by json's C encoder (`indent=` would run its pure-Python one, slower by far)."""
+    return _layout(value, depth, 0) + "\n"
+
+
+def _layout(value, depth: int, level: int) -> str:
+    if level >= depth or not isinstance(value, (dict, list)) or not value:
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    pad = "  " * (level + 1)
+    if isinstance(value, dict):
+        items = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {_layout(v, depth, level + 1)}" for k, v in value.items()]
+        opening, closing = "{", "}"
+    else:
+        items = [pad + _layout(v, depth, level + 1) for v in value]
+        opening, closing = "[", "]"
+    return opening + "\n" + ",\n".join(items) + "\n" + "  " * level + closing

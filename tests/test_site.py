@@ -99,6 +99,26 @@ def test_no_inline_script_or_style(site):
         assert not any(k.startswith("on") for e in root.iter() for k in e.keys()), page
 
 
+@pytest.mark.parametrize("color", [None, "年度"])
+def test_a_chart_shape_with_its_data_is_the_spec_altair_makes_with_the_data_inline(color):
+    import altair as alt
+
+    from generator import charts
+
+    records = [{"项目": "因公出国（境）费", "年度": "2023年", "金额（万元）": 1.5},
+               {"项目": "公务接待费", "年度": "2023年", "金额（万元）": 0.25}]
+    shape = charts.bar_shape("项目", color=color)
+    encoding = dict(x=alt.X("金额（万元）:Q", title="万元"),
+                    y=alt.Y("项目:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)))
+    if color:
+        encoding["color"] = alt.Color(f"{color}:N", sort=None, title=None, legend=alt.Legend(orient="bottom"))
+        encoding["yOffset"] = alt.YOffset(f"{color}:N", sort=None)
+    inline = alt.Chart(alt.Data(values=records)).mark_bar().encode(**encoding).properties(width=charts.WIDTH)
+    expected = inline.configure(font=charts.FONT, background="white").configure_view(stroke=None).to_dict()
+    assert charts.with_data(shape, records) == expected
+    assert "data" not in shape  # the cached shape is never changed by a chart's data
+
+
 def test_charts_have_text_alternative_and_data(site):
     page = parse(site / "units" / "langfang-renda" / "2023" / "index.html")
     figures = [f for f in page.iter("figure") if "chart" in (f.get("class") or "")]
@@ -138,6 +158,8 @@ def test_disclosure_json(site):
     data = json.loads((site / "units/langfang-renda/2023/langfang-renda-2023.json").read_text(encoding="utf-8"))
     assert data["disclosure"]["year"] == 2023
     assert data["figures"]["expenditure.total"] == "2931.61"
+    assert data["unit"]["id"] == "langfang-renda"  # named by its folder, not null
+    assert data["unit"]["name"] == "廊坊市人民代表大会常务委员会办公室"
 
 
 def test_rebuild_is_byte_identical(site, tmp_path):

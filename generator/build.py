@@ -113,7 +113,7 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
                            stages=watch.stages)
     from generator.check import check_site
 
-    report = check_site(content, plan.cache_dir, reuse=opts.reuse)
+    report = check_site(content, plan.cache_dir, reuse=opts.reuse, jobs=opts.jobs)
     watch.lap("check")
     if report.failed():
         raise BuildRefused(report)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import figures as figures_mod
-from generator.check_cache import CheckCache, UnitRecord, facts_of, year_record
-from generator.content import Site, UnitEntry, load_site, load_unit
+from generator.check_cache import CheckCache, UnitRecord, entry_from_record, facts_of, year_record
+from generator.content import Site, UnitEntry, load_site, load_unit, unit_dirs
 from generator.diagnostics import Diagnostic, Severity
 from generator.rules import DisclosureContext, load_all, run_disclosure_rules, site_rules
 from generator.rules.cross_unit import stale_acknowledgements
@@ -50,14 +50,25 @@ class Report:
         return self.errors > 0 or (strict and self.warnings > 0)
 
 
-def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True) -> Report:
+PARALLEL_UNITS = 200  # units to read below which worker processes cost more than they save
+
+
+def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True, jobs: int = 0) -> Report:
     """Check everything. With `cache_dir`, each unit's result is saved there, and (unless `reuse` is
-    false) units whose files are unchanged reuse their last result instead of being checked again."""
+    false) units whose files are unchanged reuse their last result instead of being checked again.
+    When many units must be read, `jobs` processes (0: one per core) read and check them."""
     load_all()
     cache = CheckCache(cache_dir, content) if cache_dir is not None and content.is_dir() else None
+    cached = cache.reuse if cache and reuse else (lambda unit_id: None)
+    done = _check_in_workers(content, cache if reuse else None, cache.keys if cache else {}, jobs)
+
+    def known(unit_id: str) -> UnitEntry | None:
+        record = done.get(unit_id)
+        return entry_from_record(content / "units" / unit_id, record) if record else cached(unit_id)
+
     gc.disable()  # loading builds many small objects that are all kept: collecting them is wasted work
     try:
-        site = load_site(content, reuse=cache.reuse if cache and reuse else None)
+        site = load_site(content, reuse=known)
     finally:
         gc.enable()
     report = Report(site, list(site.diagnostics))
@@ -80,6 +91,35 @@ def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True)
     if cache is not None:
         cache.save(site.units)
     return report
+
+
+def _check_in_workers(content: Path, cache: CheckCache | None, keys: dict[str, str], jobs: int) -> dict[str, UnitRecord]:
+    """Read and check the units the cache cannot give, in worker processes, when there are enough of
+    them; this process takes one share itself (it returns nothing for those)."""
+    from generator.parallel import default_jobs, spawn_pool
+
+    jobs = jobs or default_jobs()
+    todo = [d.name for d in unit_dirs(content) if not (cache and cache.fresh(d.name))]
+    if jobs < 2 or len(todo) < PARALLEL_UNITS:
+        return {}
+    shares = [todo[k::jobs] for k in range(jobs)]
+    done: dict[str, UnitRecord] = {}
+    with spawn_pool(jobs - 1) as pool:
+        for records in pool.map(_check_share, [content] * (jobs - 1), shares[1:], [keys] * (jobs - 1)):
+            done.update(records)
+    return done
+
+
+def _check_share(content: Path, unit_ids: list[str], keys: dict[str, str]) -> dict[str, UnitRecord]:
+    """In a worker: the check results of some of the units."""
+    load_all()
+    gc.disable()
+    try:
+        site = load_site(content, only=set(unit_ids))
+    finally:
+        gc.enable()
+    report = Report(site)
+    return {unit.id: _check_unit(unit, report, keys.get(unit.id, "")) for unit in site.units}
 
 
 def _check_unit(unit: UnitEntry, report: Report, key: str) -> UnitRecord:

@@ -110,10 +110,15 @@ class CheckCache:
             return {}
         return stored.get("units", {})
 
-    def reuse(self, unit_id: str) -> UnitEntry | None:
+    def fresh(self, unit_id: str) -> bool:
+        """Whether the unit's stored result is still valid (its files are unchanged)."""
         record = self.records.get(unit_id)
-        if record is None or record.key != self.keys.get(unit_id):
+        return record is not None and record.key == self.keys.get(unit_id)
+
+    def reuse(self, unit_id: str) -> UnitEntry | None:
+        if not self.fresh(unit_id):
             return None
+        record = self.records[unit_id]
         self.reused[unit_id] = record
         return entry_from_record(self.content / "units" / unit_id, record)
 

@@ -34,6 +34,7 @@ def check(
     show_info: bool = typer.Option(False, "--info", help="同时显示提示级诊断"),
     cache_dir: Path = typer.Option(Path("build/.cache"), "--cache-dir", help="检查结果缓存目录（未改动的单位不再重复检查）"),
     no_cache: bool = typer.Option(False, "--no-cache", help="不用缓存，全部重新检查"),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="单位较多时并行检查的进程数（0 为按 CPU 核数）"),
 ) -> None:
     """检查内容：格式、合计、表间关系、科目、正文数字。退出码 0 通过，1 有错误，2 用法错误。"""
     from generator.check import check_site
@@ -43,7 +44,7 @@ def check(
         typer.echo(f"内容目录不存在：{content}", err=True)
         raise typer.Exit(2)
     started = time.perf_counter()
-    report = check_site(content, None if no_cache else cache_dir)
+    report = check_site(content, None if no_cache else cache_dir, jobs=jobs)
     elapsed = time.perf_counter() - started
     shown = [d for d in report.diagnostics if show_info or d.severity is not Severity.INFO or format is Format.json]
     if format is Format.json:

@@ -84,8 +84,9 @@ class Site:
         return [entry for unit in self.units for entry in unit.years]
 
 
-def load_site(root: Path, reuse=None) -> Site:
-    """Read the content. `reuse(unit_id)` may return a UnitEntry from the check cache instead of reading it."""
+def load_site(root: Path, reuse=None, only: set[str] | None = None) -> Site:
+    """Read the content. `reuse(unit_id)` may return a UnitEntry from the check cache instead of reading
+    it; with `only`, the other units are left out (a worker checking part of the site)."""
     site = Site(root, None, None, {}, Catalogue(), [])
     if not root.is_dir():
         site.diagnostics.append(Diagnostic("S009", Severity.ERROR, f"内容目录不存在：{root}", Location(str(root))))
@@ -96,12 +97,18 @@ def load_site(root: Path, reuse=None) -> Site:
     site.patterns = _load_patterns(site)
     for doc in site.catalogue.documents:
         site.diagnostics.extend(_yaml_problems(site, doc))
-    units_dir = root / "units"
-    for unit_dir in sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []:
+    for unit_dir in unit_dirs(root):
+        if only is not None and unit_dir.name not in only:
+            continue
         unit_entry = (reuse and reuse(unit_dir.name)) or load_unit(site, unit_dir)
         if unit_entry is not None:
             site.units.append(unit_entry)
     return site
+
+
+def unit_dirs(root: Path) -> list[Path]:
+    units_dir = root / "units"
+    return sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []
 
 
 def load_unit(site: Site, unit_dir: Path) -> UnitEntry | None:

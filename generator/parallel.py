@@ -119,14 +119,18 @@ def render_units(unit_ids: list[str], settings: RenderSettings, jobs: int, site,
             if advance:
                 advance()
         return results
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(settings,)) as pool:
+    with spawn_pool(jobs, initializer=_start_worker, initargs=(settings,)) as pool:
         futures = [pool.submit(_render_in_worker, unit_id) for unit_id in unit_ids]
         for future in as_completed(futures):
             results.append(future.result())
             if advance:
                 advance()
     return sorted(results, key=lambda r: r.unit_id)
+
+
+def spawn_pool(jobs: int, **options) -> ProcessPoolExecutor:
+    """Worker processes started fresh (spawned), never forked: see the module docstring."""
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), **options)
 
 
 def default_jobs() -> int:

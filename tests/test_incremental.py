@@ -226,6 +226,27 @@ def test_cached_check_reports_what_a_full_check_reports(content, tmp_path):
     assert len(cached.contexts) == 1  # only the edited unit was read again
 
 
+def test_a_check_shared_by_worker_processes_reports_what_one_process_reports(content, tmp_path, monkeypatch):
+    import generator.check as checking
+
+    work = tmp_path / "content"
+    shutil.copytree(content, work)
+    budget = next((work / "units" / "unit-00003").glob("*/budget.yaml"))
+    budget.write_text(budget.read_text(encoding="utf-8").replace("name: 行政运行", "name: 行政运转", 1),
+                      encoding="utf-8")  # C003 across units, found from facts made in two processes
+    edit(work, "unit-00001", "一、", "一、 ")
+    alone = check_site(work, jobs=1)
+    monkeypatch.setattr(checking, "PARALLEL_UNITS", 2)
+    shared = check_site(work, tmp_path / "cache", jobs=2)
+    shown = [json.dumps(d.to_json(), ensure_ascii=False, sort_keys=True) for d in shared.diagnostics]
+    assert shown == [json.dumps(d.to_json(), ensure_ascii=False, sort_keys=True) for d in alone.diagnostics]
+    assert any(d.code == "C003" for d in shared.diagnostics)
+    assert len(shared.contexts) < 5  # some units were read by the worker, not here
+    again = check_site(work, tmp_path / "cache", jobs=2)  # the workers' results were cached
+    assert [json.dumps(d.to_json(), ensure_ascii=False, sort_keys=True) for d in again.diagnostics] == shown
+    assert again.contexts == {}
+
+
 def test_build_with_pdfs_links_them_and_reuses_them(tmp_path):
     output = tmp_path / "site"
     first = build(CONTENT, output, pdf=True, search=False)

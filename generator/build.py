@@ -113,22 +113,32 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
                            stages=watch.stages)
     from generator.check import check_site
 
-    report = check_site(content, plan.cache_dir, reuse=opts.reuse, jobs=opts.jobs)
+    pdf_worker = plan.pdf_worker()  # started now: it loads WeasyPrint while the content is checked
+    try:
+        report = check_site(content, plan.cache_dir, reuse=opts.reuse, jobs=opts.jobs)
+    except BaseException:
+        if pdf_worker:
+            pdf_worker.close()
+        raise
     watch.lap("check")
     if report.failed():
+        if pdf_worker:
+            pdf_worker.close()
         raise BuildRefused(report)
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(output)
     staging = _staging(output, "tmp")
     staging.mkdir()
     try:
-        result = _assemble(report, plan, staging, progress, watch)
+        result = _assemble(report, plan, staging, progress, watch, pdf_worker)
         manifest = plan.manifest(result.units_out, result.site_files)
         if plan.patching:
             _patch(staging, output, plan.previous, manifest, result.rendered_ids)
         else:
             _swap(staging, output, manifest.file_count())
     except BaseException:
+        if pdf_worker:
+            pdf_worker.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     manifest.write(output)
@@ -177,6 +187,27 @@ class _Plan:
                 return root, found
         return None
 
+    @property
+    def jobs(self) -> int:
+        from generator.parallel import default_jobs
+
+        return self.opts.jobs or default_jobs()
+
+    def changed_units(self) -> list[str]:
+        """Units whose files changed since the last build (all of them when there is none to patch)."""
+        if not self.patching:
+            return list(self.content_keys)
+        return [u for u, key in self.content_keys.items() if self.previous.content_keys.get(u) != key]
+
+    def pdf_worker(self):
+        """A process for the PDFs of a rebuild of a few units (pages are then rendered here)."""
+        from generator.parallel import PdfWorker, few
+
+        changed = len(self.changed_units())
+        if self.opts.pdf and self.jobs > 1 and 0 < changed and few(changed, self.jobs):
+            return PdfWorker()
+        return None
+
     def build_id(self) -> str:
         text = "\0".join([self.options_key, *(f"{k}={v}" for k, v in sorted(self.content_keys.items()))])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -223,8 +254,8 @@ class _Assembled:
     pdf_seconds: list[float]
 
 
-def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch) -> _Assembled:
-    from generator.parallel import RenderSettings, default_jobs, render_units
+def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch, pdf_worker) -> _Assembled:
+    from generator.parallel import RenderSettings, render_units
 
     opts, site = plan.opts, report.site
     years = sorted({y.year for u in site.units for y in u.years}, reverse=True)
@@ -246,9 +277,8 @@ def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch) ->
     settings = RenderSettings(plan.content, plan.cache_dir, staging, plan.cache_dir / "charts", years,
                               frozenset(links), opts.live_reload, opts.pdf, opts.archival)
 
-    jobs = opts.jobs or default_jobs()
     with (progress(len(todo)) if progress else nullcontext(None)) as advance:
-        results = render_units(todo, settings, jobs, site, report.contexts, advance)
+        results = render_units(todo, settings, plan.jobs, site, report.contexts, advance, pdf_worker)
     by_id = {u.id: u for u in units}
     for r in results:
         carried = _carry_unit_pdfs(plan.output, staging, by_id[r.unit_id], set(r.files))
@@ -257,10 +287,14 @@ def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch) ->
     pages = sum(u.pages for u in units_out.values())
     if opts.shard is None:
         pages += _site_pages(report, plan, staging, years, units_out, {r.unit_id for r in results}, watch)
+    pdf_seconds = [s for r in results for s in r.pdf_seconds]
+    if pdf_worker:
+        pdf_seconds += pdf_worker.finish()
+        watch.lap("pdf")
     unit_files = {f for u in units_out.values() for f in u.files}
     site_files = sorted(f for f in _files_below(staging) if f not in unit_files)
     return _Assembled(units_out, site_files, pages, [r.unit_id for r in results], len(units) - len(results),
-                      [s for r in results for s in r.pdf_seconds])
+                      pdf_seconds)
 
 
 def _files_below(root: Path) -> list[str]:

@@ -43,15 +43,19 @@ class UnitResult:
     pdf_seconds: list[float] = field(default_factory=list)
 
 
-def render_unit(site, unit, contexts: list, settings: RenderSettings) -> UnitResult:
-    """Pages, downloads and (when asked) PDFs of one unit, written into the staging folder."""
+def render_unit(site, unit, contexts: list, settings: RenderSettings, pdf_worker=None) -> UnitResult:
+    """Pages, downloads and (when asked) PDFs of one unit, written into the staging folder. With a
+    `pdf_worker`, the PDFs are handed to it and written while this process goes on."""
     renderer = UnitRenderer(site, settings.staging, settings.years, settings.chart_cache,
                             lambda unit_id, year: (unit_id, year) in settings.pdf_links, settings.live_reload)
     summaries, rendered = renderer.render_unit(unit, contexts)
     seconds = []
     if settings.pdf:
         for item in rendered:
-            seconds.append(_write_pdf(site, item, settings, renderer.written))
+            if pdf_worker is not None:
+                pdf_worker.submit(site, item, settings, renderer.written)
+            else:
+                seconds.append(_write_pdf(site, item, settings, renderer.written))
     return UnitResult(unit.id, renderer.written, renderer.pages, [s.to_json() for s in summaries], seconds)
 
 
@@ -67,6 +71,55 @@ def _write_pdf(site, item, settings: RenderSettings, written: list[str]) -> floa
         raise BuildFailed(f"{refused}（生成 {path.name} 时）") from None
     write_atomically(path, data)
     written.append(path.relative_to(settings.staging).as_posix())
+    return time.perf_counter() - started
+
+
+class PdfWorker:
+    """One process that renders PDFs while this one goes on with the pages, the list pages and the
+    search index: a rebuild of a few units then waits for their PDFs only at the end. It is started
+    at the beginning of the build, so WeasyPrint and the fonts are loaded by the time a PDF comes."""
+
+    def __init__(self):
+        self.pool = spawn_pool(1, initializer=_warm_pdf)
+        self.pending = []
+
+    def submit(self, site, item, settings: RenderSettings, written: list[str]) -> None:
+        from generator.pdf.build import unit_job, unit_pdf_path
+
+        path = unit_pdf_path(settings.staging, item.document.unit_id, item.document.year)
+        job = unit_job(item.context, site, item.document, item.charts)
+        self.pending.append(self.pool.submit(_pdf_in_worker, job, path, site.root.resolve(), settings.archival))
+        written.append(path.relative_to(settings.staging).as_posix())
+
+    def finish(self) -> list[float]:
+        """Seconds of each PDF, once all are written; raises BuildFailed if one could not be made."""
+        try:
+            return [future.result() for future in self.pending]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _warm_pdf() -> None:
+    """Load WeasyPrint and the print theme's fonts before the first real PDF."""
+    from generator.pdf.render import Job, theme_dir, write_pdf
+
+    write_pdf(Job('<html lang="zh-CN"><body><p class="doc-title">预算</p><table class="data"><tr><td>1.00</td>'
+                  "</tr></table></body></html>"), theme_dir(), [], archival=False)
+
+
+def _pdf_in_worker(job, path: Path, root: Path, archival: bool) -> float:
+    from generator.pdf.build import render_for, write_atomically
+    from generator.pdf.fetcher import ResourceRefused
+
+    started = time.perf_counter()
+    try:
+        data = render_for(job, root, archival)
+    except ResourceRefused as refused:
+        raise BuildFailed(f"{refused}（生成 {path.name} 时）") from None
+    write_atomically(path, data)
     return time.perf_counter() - started
 
 
@@ -89,7 +142,8 @@ def _render_in_worker(unit_id: str) -> UnitResult:
     return render_unit_by_id(_worker["site"], unit_id, _worker["settings"])
 
 
-def render_unit_by_id(site, unit_id: str, settings: RenderSettings, checked: dict | None = None) -> UnitResult:
+def render_unit_by_id(site, unit_id: str, settings: RenderSettings, checked: dict | None = None,
+                      pdf_worker: PdfWorker | None = None) -> UnitResult:
     """Render one unit of `site`. Its contexts come from `checked` (the contexts this process's check
     made) when they are all there; otherwise the unit's files are read now, and afterwards the light
     cached entry is put back, because a process may render hundreds of units."""
@@ -103,19 +157,25 @@ def render_unit_by_id(site, unit_id: str, settings: RenderSettings, checked: dic
     else:
         contexts = unit_contexts(site, light)
     try:
-        return render_unit(site, site.units[index], contexts, settings)
+        return render_unit(site, site.units[index], contexts, settings, pdf_worker)
     finally:
         site.units[index] = light
 
 
+def few(units: int, jobs: int) -> bool:
+    """Too few units for a pool of page workers to pay off: they are rendered in this process."""
+    return jobs <= 1 or units < 2 * jobs
+
+
 def render_units(unit_ids: list[str], settings: RenderSettings, jobs: int, site, checked: dict,
-                 advance=None) -> list[UnitResult]:
+                 advance=None, pdf_worker: PdfWorker | None = None) -> list[UnitResult]:
     """Render the units, in `jobs` worker processes, or in this process (`site`, with the contexts
-    its check made in `checked`) when there are too few units for workers to pay off."""
+    its check made in `checked`) when there are too few units for workers to pay off; their PDFs
+    then go to `pdf_worker` when there is one."""
     results: list[UnitResult] = []
-    if jobs <= 1 or len(unit_ids) < 2 * jobs:
+    if few(len(unit_ids), jobs):
         for unit_id in unit_ids:
-            results.append(render_unit_by_id(site, unit_id, settings, checked))
+            results.append(render_unit_by_id(site, unit_id, settings, checked, pdf_worker))
             if advance:
                 advance()
         return results

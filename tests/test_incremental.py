@@ -248,12 +248,25 @@ def test_a_check_shared_by_worker_processes_reports_what_one_process_reports(con
 
 
 def test_build_with_pdfs_links_them_and_reuses_them(tmp_path):
+    work = tmp_path / "content"
+    shutil.copytree(CONTENT, work)
     output = tmp_path / "site"
-    first = build(CONTENT, output, pdf=True, search=False)
+    first = build(work, output, pdf=True, search=False)
     pdf = output / "units" / "langfang-renda" / "2023" / "langfang-renda-2023.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and len(first.pdf_seconds) == 3
     page = (output / "units" / "langfang-renda" / "2023" / "index.html").read_text(encoding="utf-8")
     assert 'href="langfang-renda-2023.pdf"' in page
     before = pdf.read_bytes()
-    touched = build(CONTENT, output, pdf=True, search=False, reuse=False)
+    touched = build(work, output, pdf=True, search=False, reuse=False)
     assert touched.rendered == 3 and pdf.read_bytes() == before  # deterministic PDFs
+
+    # A one-unit rebuild hands the PDF to a process of its own while the pages go on; the PDF it
+    # writes is the one a clean build writes.
+    edit(work, "langfang-renda", "一、", "一、 ")
+    changed = build(work, output, pdf=True, search=False, jobs=2)
+    assert (changed.rendered, len(changed.pdf_seconds)) == (1, 1)
+    assert "pdf" in changed.stages  # waited for the PDF process at the end
+    assert pdf.read_bytes() != before
+    edit(work, "langfang-renda", "一、 ", "一、")
+    reverted = build(work, output, pdf=True, search=False, jobs=2)
+    assert reverted.rendered == 1 and pdf.read_bytes() == before

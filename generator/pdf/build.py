@@ -93,7 +93,12 @@ def _meta_values(meta: Meta) -> dict:
 
 
 def render(job: Job, site, archival: bool = True) -> bytes:
-    return write_pdf(job, theme_dir(), [site.root.resolve()], archival)
+    return render_for(job, site.root.resolve(), archival)
+
+
+def render_for(job: Job, content_root: Path, archival: bool = True) -> bytes:
+    """The PDF of a job whose files may come from the print theme and the content folder only."""
+    return write_pdf(job, theme_dir(), [content_root], archival)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -115,7 +115,7 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
 
     pdf_worker = plan.pdf_worker()  # started now: it loads WeasyPrint while the content is checked
     try:
-        report = check_site(content, plan.cache_dir, reuse=opts.reuse, jobs=opts.jobs)
+        report = check_site(content, plan.cache_dir, reuse=opts.reuse, jobs=opts.jobs, keys=plan.content_keys)
     except BaseException:
         if pdf_worker:
             pdf_worker.close()
@@ -155,7 +155,7 @@ class _Plan:
     def __init__(self, content: Path, output: Path, opts: BuildOptions):
         self.content, self.output, self.opts = content, output, opts
         self.cache_dir = output.parent / ".cache"
-        self.content_keys = fingerprint.unit_keys(content, fingerprint.site_key(content, "check"))
+        self.content_keys = fingerprint.content_keys(content)
         self.options_key = _options_key(content, opts)
         self.previous = Manifest.read(output) if opts.reuse else Manifest()
         self.sources = [(output, self.previous)] + [(d.resolve(), Manifest.read(d.resolve())) for d in opts.merge]

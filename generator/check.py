@@ -53,12 +53,14 @@ class Report:
 PARALLEL_UNITS = 200  # units to read below which worker processes cost more than they save
 
 
-def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True, jobs: int = 0) -> Report:
+def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True, jobs: int = 0,
+               keys: dict[str, str] | None = None) -> Report:
     """Check everything. With `cache_dir`, each unit's result is saved there, and (unless `reuse` is
     false) units whose files are unchanged reuse their last result instead of being checked again.
-    When many units must be read, `jobs` processes (0: one per core) read and check them."""
+    When many units must be read, `jobs` processes (0: one per core) read and check them. `keys`:
+    the units' fingerprints (`fingerprint.content_keys`), when the caller has them already."""
     load_all()
-    cache = CheckCache(cache_dir, content) if cache_dir is not None and content.is_dir() else None
+    cache = CheckCache(cache_dir, content, keys) if cache_dir is not None and content.is_dir() else None
     cached = cache.reuse if cache and reuse else (lambda unit_id: None)
     done = _check_in_workers(content, cache if reuse else None, cache.keys if cache else {}, jobs)
 

@@ -92,10 +92,11 @@ def entry_from_record(unit_dir: Path, record: UnitRecord) -> UnitEntry:
 class CheckCache:
     """One pickle per content directory under `cache_dir`; a missing or unreadable cache is empty."""
 
-    def __init__(self, cache_dir: Path, content: Path):
+    def __init__(self, cache_dir: Path, content: Path, keys: dict[str, str] | None = None):
+        """`keys`: the units' fingerprints, when the caller has just made them (`content_keys`)."""
         root = str(content.resolve()).encode("utf-8")
         self.path = cache_dir / f"check-{hashlib.sha256(root).hexdigest()[:16]}.pickle"
-        self.keys = fingerprint.unit_keys(content, fingerprint.site_key(content, "check"))
+        self.keys = keys if keys is not None else fingerprint.content_keys(content)
         self.records: dict[str, UnitRecord] = self._read()
         self.reused: dict[str, UnitRecord] = {}
         self.content = content

@@ -96,3 +96,9 @@ def unit_keys(content: Path, base: str) -> dict[str, str]:
             if entry.is_dir():
                 keys[entry.name] = hash_tree(entry.path, base)
     return keys
+
+
+def content_keys(content: Path) -> dict[str, str]:
+    """Each unit's fingerprint: its files, the site-wide inputs and the code. The check cache and the
+    build manifest share it."""
+    return unit_keys(content, site_key(content, "check"))

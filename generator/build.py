@@ -189,7 +189,7 @@ class _Plan:
 
     @property
     def jobs(self) -> int:
-        from generator.parallel import default_jobs
+        from generator.workers import default_jobs
 
         return self.opts.jobs or default_jobs()
 

@@ -6,7 +6,6 @@ text alternative) and the SVG. Nothing runs in the browser.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -14,14 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import altair as alt
-
 from generator.figures import FIGURE_LABELS
 from generator.model.budget import SOURCE_LABELS
 from generator.money import fmt
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 WIDTH = 420
+AMOUNT = "金额（万元）"  # the value field of every chart
 
 
 @dataclass
@@ -60,15 +58,43 @@ class ChartRenderer:
 
         svg = vl_convert.vegalite_to_svg(spec)
         if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_name(f".{key}.{os.getpid()}.tmp")  # workers may draw the same chart
-            tmp.write_text(svg, encoding="utf-8")
-            tmp.replace(cached)
+            _write_atomically(cached, svg)
         return svg
 
     def render(self, chart: Chart, shape: dict, records: list[dict]) -> Chart:
         chart.svg = self.svg(with_data(shape, records))
         return chart
+
+    def shape(self, kind: str, category: str = "", color: str = "") -> dict:
+        """A chart shape (`make_shape`), from this process's memory, else the cache folder, else altair:
+        importing altair alone takes longer than a rebuild of one unit."""
+        key = (kind, category, color)
+        found = _SHAPES.get(key)
+        if found is None:
+            found = _SHAPES[key] = self._stored_shape(key)
+        return found
+
+    def _stored_shape(self, key: tuple) -> dict:
+        from generator.fingerprint import code_version
+
+        name = hashlib.sha256("\0".join([code_version(), *key]).encode("utf-8")).hexdigest()[:32]
+        stored = self.cache_dir / f"shape-{name}.json" if self.cache_dir else None
+        if stored is not None and stored.exists():
+            return json.loads(stored.read_text(encoding="utf-8"))
+        shape = make_shape(*key)
+        if stored is not None:
+            _write_atomically(stored, json.dumps(shape, ensure_ascii=False, sort_keys=True))
+        return shape
+
+
+_SHAPES: dict[tuple, dict] = {}
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # workers may write the same file
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 def with_data(shape: dict, records: list[dict]) -> dict:
@@ -76,11 +102,25 @@ def with_data(shape: dict, records: list[dict]) -> dict:
     return {**shape, "data": {"values": records}}
 
 
-def _spec(chart: alt.TopLevelMixin) -> dict:
-    """altair's spec of a chart shape in the site's style, without data. Turning altair objects into
-    a spec costs more than drawing the chart, so each shape is made once per process (cached by the
-    callers) and every chart of that shape only puts its data in."""
-    configured = chart.configure(font=FONT, background="white").configure_view(stroke=None)
+def make_shape(kind: str, category: str = "", color: str = "") -> dict:
+    """altair's spec of a chart shape in the site's style, without data: "bar" (amounts by `category`,
+    grouped by `color` when given) or "trend" (amounts by year, one line per item). Turning altair
+    objects into a spec costs more than drawing the chart, so a shape is made once and every chart
+    of that shape only puts its data in."""
+    import altair as alt
+
+    if kind == "trend":
+        chart = alt.Chart(alt.Data(values=[])).mark_line(point=True).encode(
+            x=alt.X("年度:O", title="年度"), y=alt.Y(f"{AMOUNT}:Q", title="万元"),
+            color=alt.Color("项目:N", sort=None, title=None, legend=alt.Legend(orient="bottom")))
+    else:
+        encoding = dict(x=alt.X(f"{AMOUNT}:Q", title="万元"),
+                        y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)))
+        if color:
+            encoding["color"] = alt.Color(f"{color}:N", sort=None, title=None, legend=alt.Legend(orient="bottom"))
+            encoding["yOffset"] = alt.YOffset(f"{color}:N", sort=None)
+        chart = alt.Chart(alt.Data(values=[])).mark_bar().encode(**encoding)
+    configured = chart.properties(width=WIDTH).configure(font=FONT, background="white").configure_view(stroke=None)
     spec = configured.to_dict(validate=False)  # the shapes are ours; validating costs more still
     spec.pop("data", None)
     return spec
@@ -90,28 +130,8 @@ def _num(value: Decimal | None) -> float:
     return float(value or 0)  # only for drawing; the table beside shows the exact Decimal text
 
 
-@functools.lru_cache(maxsize=None)
-def bar_shape(category: str, amount: str = "金额（万元）", color: str | None = None) -> dict:
-    encoding = dict(
-        x=alt.X(f"{amount}:Q", title="万元"),
-        y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
-    )
-    if color:
-        encoding["color"] = alt.Color(f"{color}:N", sort=None, title=None, legend=alt.Legend(orient="bottom"))
-        encoding["yOffset"] = alt.YOffset(f"{color}:N", sort=None)
-    return _spec(alt.Chart(alt.Data(values=[])).mark_bar().encode(**encoding).properties(width=WIDTH))
-
-
-@functools.lru_cache(maxsize=None)
-def trend_shape() -> dict:
-    return _spec(alt.Chart(alt.Data(values=[])).mark_line(point=True).encode(
-        x=alt.X("年度:O", title="年度"), y=alt.Y("金额（万元）:Q", title="万元"),
-        color=alt.Color("项目:N", sort=None, title=None, legend=alt.Legend(orient="bottom")),
-    ).properties(width=WIDTH))
-
-
 def _pairs(items: list[tuple[str, Decimal | None]], category: str) -> tuple[list[dict], list[list[str]]]:
-    records = [{category: label, "金额（万元）": _num(v)} for label, v in items]
+    records = [{category: label, AMOUNT: _num(v)} for label, v in items]
     rows = [[label, fmt(v or Decimal(0))] for label, v in items]
     return records, rows
 
@@ -122,7 +142,7 @@ def simple_bar(r: ChartRenderer, chart_id: str, title: str, category: str,
     if not items:
         return None
     records, rows = _pairs(items, category)
-    return r.render(Chart(chart_id, title, [category, "金额（万元）"], rows), bar_shape(category), records)
+    return r.render(Chart(chart_id, title, [category, AMOUNT], rows), r.shape("bar", category), records)
 
 
 def income_by_source(r: ChartRenderer, figures) -> Chart | None:
@@ -157,12 +177,12 @@ def three_public(r: ChartRenderer, figures, year: int) -> Chart | None:
             continue
         label = FIGURE_LABELS[name]
         for which, value in ((f"{year - 1}年", before), (f"{year}年", now)):
-            records.append({"项目": label, "年度": which, "金额（万元）": _num(value)})
+            records.append({"项目": label, "年度": which, AMOUNT: _num(value)})
         rows.append([label, "" if before is None else fmt(before), fmt(now or Decimal(0))])
     if not rows:
         return None
     chart = Chart("three-public", "“三公”经费各项与上年对比", ["项目", f"{year - 1}年", f"{year}年"], rows)
-    return r.render(chart, bar_shape("项目", color="年度"), records)
+    return r.render(chart, r.shape("bar", "项目", color="年度"), records)
 
 
 def disclosure_charts(r: ChartRenderer, doc, catalogue) -> list[Chart]:
@@ -179,10 +199,10 @@ def trend(r: ChartRenderer, unit_name: str, points: list[tuple[int, str, Decimal
     """points: (year, series label, amount)."""
     if len({year for year, _, _ in points}) < 2:
         return None
-    records = [{"年度": str(y), "项目": s, "金额（万元）": _num(v)} for y, s, v in points]
+    records = [{"年度": str(y), "项目": s, AMOUNT: _num(v)} for y, s, v in points]
     series = list(dict.fromkeys(s for _, s, _ in points))
     years = sorted({y for y, _, _ in points})
     table = {(y, s): v for y, s, v in points}
     rows = [[s, *[fmt(table.get((y, s)) or Decimal(0)) for y in years]] for s in series]
     chart = Chart("trend", f"{unit_name}历年支出预算", ["项目", *[f"{y}年" for y in years]], rows)
-    return r.render(chart, trend_shape(), records)
+    return r.render(chart, r.shape("trend"), records)

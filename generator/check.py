@@ -98,7 +98,7 @@ def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True,
 def _check_in_workers(content: Path, cache: CheckCache | None, keys: dict[str, str], jobs: int) -> dict[str, UnitRecord]:
     """Read and check the units the cache cannot give, in worker processes, when there are enough of
     them; this process takes one share itself (it returns nothing for those)."""
-    from generator.parallel import default_jobs, spawn_pool
+    from generator.workers import default_jobs, spawn_pool
 
     jobs = jobs or default_jobs()
     todo = [d.name for d in unit_dirs(content) if not (cache and cache.fresh(d.name))]

@@ -39,12 +39,15 @@ def json_text(value, depth: int) -> str:
     return _layout(value, depth, 0) + "\n"
 
 
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))  # made once: json.dumps makes one per call
+
+
 def _layout(value, depth: int, level: int) -> str:
     if level >= depth or not isinstance(value, (dict, list)) or not value:
-        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+        return _ONE_LINE.encode(value)
     pad = "  " * (level + 1)
     if isinstance(value, dict):
-        items = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {_layout(v, depth, level + 1)}" for k, v in value.items()]
+        items = [f"{pad}{_ONE_LINE.encode(str(k))}: {_layout(v, depth, level + 1)}" for k, v in value.items()]
         opening, closing = "{", "}"
     else:
         items = [pad + _layout(v, depth, level + 1) for v in value]

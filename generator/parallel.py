@@ -8,14 +8,13 @@ chart renderer and WeasyPrint loaded from one unit to the next.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.build import BuildFailed
+from generator.workers import spawn_pool
 from generator.site.builder import UnitRenderer
 
 
@@ -188,10 +187,4 @@ def render_units(unit_ids: list[str], settings: RenderSettings, jobs: int, site,
     return sorted(results, key=lambda r: r.unit_id)
 
 
-def spawn_pool(jobs: int, **options) -> ProcessPoolExecutor:
-    """Worker processes started fresh (spawned), never forked: see the module docstring."""
-    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), **options)
 
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

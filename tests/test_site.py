@@ -107,7 +107,7 @@ def test_a_chart_shape_with_its_data_is_the_spec_altair_makes_with_the_data_inli
 
     records = [{"项目": "因公出国（境）费", "年度": "2023年", "金额（万元）": 1.5},
                {"项目": "公务接待费", "年度": "2023年", "金额（万元）": 0.25}]
-    shape = charts.bar_shape("项目", color=color)
+    shape = charts.make_shape("bar", "项目", color=color or "")
     encoding = dict(x=alt.X("金额（万元）:Q", title="万元"),
                     y=alt.Y("项目:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)))
     if color:
@@ -117,6 +117,17 @@ def test_a_chart_shape_with_its_data_is_the_spec_altair_makes_with_the_data_inli
     expected = inline.configure(font=charts.FONT, background="white").configure_view(stroke=None).to_dict()
     assert charts.with_data(shape, records) == expected
     assert "data" not in shape  # the cached shape is never changed by a chart's data
+
+
+def test_chart_shapes_are_kept_in_the_cache_folder_and_read_back_the_same(tmp_path, monkeypatch):
+    from generator import charts
+
+    monkeypatch.setattr(charts, "_SHAPES", {})
+    made = charts.ChartRenderer(tmp_path).shape("bar", "单位")
+    assert len(list(tmp_path.glob("shape-*.json"))) == 1
+    monkeypatch.setattr(charts, "_SHAPES", {})
+    monkeypatch.setattr(charts, "make_shape", lambda *key: pytest.fail("made again instead of read"))
+    assert charts.ChartRenderer(tmp_path).shape("bar", "单位") == made
 
 
 def test_charts_have_text_alternative_and_data(site):

@@ -155,7 +155,7 @@ class _Plan:
     def __init__(self, content: Path, output: Path, opts: BuildOptions):
         self.content, self.output, self.opts = content, output, opts
         self.cache_dir = output.parent / ".cache"
-        self.content_keys = fingerprint.content_keys(content)
+        self.content_keys = fingerprint.content_keys(content, self.cache_dir if opts.reuse else None)
         self.options_key = _options_key(content, opts)
         self.previous = Manifest.read(output) if opts.reuse else Manifest()
         self.sources = [(output, self.previous)] + [(d.resolve(), Manifest.read(d.resolve())) for d in opts.merge]

@@ -96,7 +96,7 @@ class CheckCache:
         """`keys`: the units' fingerprints, when the caller has just made them (`content_keys`)."""
         root = str(content.resolve()).encode("utf-8")
         self.path = cache_dir / f"check-{hashlib.sha256(root).hexdigest()[:16]}.pickle"
-        self.keys = keys if keys is not None else fingerprint.content_keys(content)
+        self.keys = keys if keys is not None else fingerprint.content_keys(content, cache_dir)
         self.records: dict[str, UnitRecord] = self._read()
         self.reused: dict[str, UnitRecord] = {}
         self.content = content

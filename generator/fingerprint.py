@@ -85,20 +85,73 @@ def site_key(content: Path, *salt: str) -> str:
     return digest.hexdigest()
 
 
-def unit_keys(content: Path, base: str) -> dict[str, str]:
-    """One key per unit directory: its files (unit.yaml, every year's budget, narrative, images) and `base`."""
+def unit_keys(content: Path, base: str, memo: Path | None = None) -> dict[str, str]:
+    """One key per unit directory: its files (unit.yaml, every year's budget, narrative, images) and
+    `base`. With `memo` (a file), a unit whose files have the same names, sizes, times and inodes as
+    when its key was last made keeps that key without being read, as git's index does; files changed
+    shortly before the memo was written are always read again (their time may not show a change)."""
     units = content / "units"
     keys: dict[str, str] = {}
     if not units.is_dir():
         return keys
+    known, trusted_before = _read_memo(memo)
+    stamps: dict[str, list] = {}
+    read = False
     with os.scandir(units) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
-            if entry.is_dir():
+            if not entry.is_dir():
+                continue
+            stamp, newest = _stamp(entry.path)
+            previous = known.get(entry.name)
+            if previous and previous[0] == stamp and previous[1] == base and newest < trusted_before:
+                keys[entry.name] = previous[2]
+            else:
                 keys[entry.name] = hash_tree(entry.path, base)
+                read = True
+            stamps[entry.name] = [stamp, base, keys[entry.name]]
+    if memo is not None and (read or stamps != known):  # rewritten: a file read as too recent may be trusted next time
+        _write_memo(memo, stamps)
     return keys
 
 
-def content_keys(content: Path) -> dict[str, str]:
+RACY_SECONDS = 2  # a file changed this close to the memo's writing is read again
+
+
+def _stamp(directory: str) -> tuple[str, int]:
+    """A digest of the names and stat of every file below `directory`, and the newest change time."""
+    digest, newest = hashlib.sha256(), 0
+    for name in files_under(Path(directory)):
+        info = os.stat(os.path.join(directory, name))
+        digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0".encode())
+        newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+    return digest.hexdigest(), newest
+
+
+def _read_memo(memo: Path | None) -> tuple[dict, int]:
+    import json
+
+    try:
+        stored = json.loads(memo.read_text(encoding="utf-8")) if memo is not None else {}
+        return stored["units"], int(stored["written_ns"]) - RACY_SECONDS * 10**9
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}, 0
+
+
+def _write_memo(memo: Path, stamps: dict) -> None:
+    import json
+    import time
+
+    memo.parent.mkdir(parents=True, exist_ok=True)
+    temp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
+    temp.write_text(json.dumps({"written_ns": time.time_ns(), "units": stamps}), encoding="utf-8")
+    temp.replace(memo)
+
+
+def content_keys(content: Path, cache_dir: Path | None = None) -> dict[str, str]:
     """Each unit's fingerprint: its files, the site-wide inputs and the code. The check cache and the
-    build manifest share it."""
-    return unit_keys(content, site_key(content, "check"))
+    build manifest share it. With `cache_dir`, unchanged files are known by their stat (`unit_keys`)."""
+    memo = None
+    if cache_dir is not None:
+        root = hashlib.sha256(str(Path(content).resolve()).encode("utf-8")).hexdigest()[:16]
+        memo = cache_dir / f"stat-{root}.json"
+    return unit_keys(content, site_key(content, "check"), memo)

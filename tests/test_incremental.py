@@ -226,6 +226,34 @@ def test_cached_check_reports_what_a_full_check_reports(content, tmp_path):
     assert len(cached.contexts) == 1  # only the edited unit was read again
 
 
+def test_unchanged_files_are_known_by_their_stat_and_a_changed_one_is_read(content, tmp_path, monkeypatch):
+    from generator import fingerprint
+
+    monkeypatch.setattr(fingerprint, "RACY_SECONDS", 0)  # the copies were made just now
+    work = tmp_path / "content"
+    shutil.copytree(content, work)
+    long_ago = time.time() - 3600
+    for path in work.rglob("*"):
+        os.utime(path, (long_ago, long_ago))
+    time.sleep(0.05)  # the memo is written after every change time, as it would be minutes later
+    cache = tmp_path / "cache"
+    first = fingerprint.content_keys(work, cache)
+    assert first == fingerprint.content_keys(work)  # the same keys as reading every file
+
+    real_hash = fingerprint.hash_tree
+    monkeypatch.setattr(fingerprint, "hash_tree", lambda *a: pytest.fail("an unchanged unit was read"))
+    assert fingerprint.content_keys(work, cache) == first
+
+    narrative = next((work / "units" / "unit-00002").glob("*/narrative.md"))
+    text = narrative.read_text(encoding="utf-8")
+    narrative.write_text(text.replace("一、", "二、", 1), encoding="utf-8")  # same size
+    os.utime(narrative, (long_ago, long_ago))  # and the same time: only its inode change time differs
+    monkeypatch.setattr(fingerprint, "hash_tree", real_hash)
+    second = fingerprint.content_keys(work, cache)
+    assert second == fingerprint.content_keys(work)
+    assert [u for u in first if first[u] != second[u]] == ["unit-00002"]
+
+
 def test_a_check_shared_by_worker_processes_reports_what_one_process_reports(content, tmp_path, monkeypatch):
     import generator.check as checking
 

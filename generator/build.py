@@ -64,6 +64,8 @@ class BuildResult:
     up_to_date: bool = False  # nothing had changed: nothing was written
     pdf_seconds: list[float] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)  # seconds per pipeline stage, for --stats
+    search_indexed: list[str] = field(default_factory=list)  # search buckets indexed by this build
+    search_reused: list[str] = field(default_factory=list)  # search buckets taken from the last build
 
 
 class Stopwatch:
@@ -121,7 +123,7 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
     staging.mkdir()
     try:
         result = _assemble(report, plan, staging, progress, watch)
-        manifest = plan.manifest(result.units_out)
+        manifest = plan.manifest(result.units_out, result.search)
         files = sum(len(names) for _, _, names in os.walk(staging))
         _swap(staging, output, files)
     except BaseException:
@@ -132,7 +134,9 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
     units = [u for u in report.site.units if in_shard(u.id, opts.shard)]
     return BuildResult(output, len(units), sum(len(u.years) for u in units), result.pages, files,
                        time.perf_counter() - started, result.rendered, result.reused,
-                       pdf_seconds=result.pdf_seconds, stages=watch.stages)
+                       pdf_seconds=result.pdf_seconds, stages=watch.stages,
+                       search_indexed=result.search.indexed if result.search else [],
+                       search_reused=result.search.reused if result.search else [])
 
 
 class _Plan:
@@ -175,8 +179,22 @@ class _Plan:
 
         return bool(existing(disclosure_dir(unit_id, year) + pdf_name(unit_id, year), [r for r, _ in self.sources]))
 
-    def manifest(self, units_out: dict[str, UnitOutput]) -> Manifest:
-        return Manifest(self.options_key, dict(self.content_keys), units_out, complete=self.opts.shard is None)
+    def previous_search(self) -> dict:
+        """The search buckets of the previous output, by name (generator.site.search.BucketOutput)."""
+        from generator.site.search import BucketOutput
+
+        found = {}
+        for name, entry in self.previous.search.items():
+            try:
+                found[name] = BucketOutput(str(entry["key"]), [str(f) for f in entry["files"]])
+            except (KeyError, TypeError):
+                continue
+        return found
+
+    def manifest(self, units_out: dict[str, UnitOutput], search=None) -> Manifest:
+        buckets = {k: vars(v) for k, v in search.buckets.items()} if search is not None else {}
+        return Manifest(self.options_key, dict(self.content_keys), units_out, complete=self.opts.shard is None,
+                        search=buckets)
 
 
 def _options_key(content: Path, opts: BuildOptions) -> str:
@@ -204,6 +222,7 @@ class _Assembled:
     rendered: int
     reused: int
     pdf_seconds: list[float]
+    search: object = None  # generator.site.search.SearchResult, when the search index was written
 
 
 def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch) -> _Assembled:
@@ -235,10 +254,12 @@ def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch) ->
         units_out[r.unit_id] = UnitOutput(keys[r.unit_id], sorted(r.files), _pages(r.files), r.summaries)
     watch.lap("units")
     pages = sum(u.pages for u in units_out.values())
+    search = None
     if opts.shard is None:
-        pages += _site_pages(report, plan, staging, years, units_out, {r.unit_id for r in results}, watch)
+        listed, search = _site_pages(report, plan, staging, years, units_out, {r.unit_id for r in results}, watch)
+        pages += listed
     return _Assembled(units_out, pages, len(results), len(units) - len(results),
-                      [s for r in results for s in r.pdf_seconds])
+                      [s for r in results for s in r.pdf_seconds], search)
 
 
 def _pages(files: list[str]) -> int:
@@ -246,10 +267,11 @@ def _pages(files: list[str]) -> int:
 
 
 def _site_pages(report, plan: _Plan, staging: Path, years: list[int], units_out: dict, rendered: set[str],
-                watch: Stopwatch) -> int:
-    """Everything that is not one unit's: list pages, compendia, carried PDFs, the search index."""
+                watch: Stopwatch):
+    """Everything that is not one unit's: list pages, compendia, carried PDFs, the search index.
+    Returns the number of list pages and the search result (None without search)."""
     from generator.site.builder import DisclosureSummary, ListPages
-    from generator.site.search import index_site
+    from generator.site.search import SearchIndexError, bucket_names, index_site
 
     opts = plan.opts
     summaries = [DisclosureSummary(**s) for u in units_out.values() for s in u.summaries]
@@ -257,15 +279,24 @@ def _site_pages(report, plan: _Plan, staging: Path, years: list[int], units_out:
         _compendia(report, plan, staging, years, rendered)
         watch.lap("compendia")
     _carry_pdfs(plan.output, staging, report.site)  # before the list pages, which link the compendia
-    lists = ListPages(report.site, staging, years, summaries, plan.cache_dir / "charts", opts.live_reload)
+    with_pages = [unit_id for unit_id, out in units_out.items() if any(f.endswith(".html") for f in out.files)]
+    buckets = bucket_names(with_pages) if opts.search else []
+    lists = ListPages(report.site, staging, years, summaries, plan.cache_dir / "charts", opts.live_reload,
+                      search_buckets=buckets)
     lists.render_all()
     watch.lap("list pages")
+    search = None
     if opts.search:
-        index_site(staging, plan.cache_dir)
+        try:
+            search = index_site(staging, plan.cache_dir, plan.output, plan.previous_search(), opts.jobs)
+        except SearchIndexError as error:
+            raise BuildFailed(str(error)) from None
+        if sorted(search.buckets) != sorted(buckets):  # the search page lists what was written
+            raise BuildFailed(f"搜索索引分组与搜索页不一致：{sorted(search.buckets)}，{sorted(buckets)}")
         watch.lap("search")
     if opts.live_reload:
         (staging / "build-id.txt").write_text(_build_id(staging), encoding="utf-8")  # what the preview polls
-    return lists.pages
+    return lists.pages, search
 
 
 def _compendia(report, plan: _Plan, staging: Path, years: list[int], rendered: set[str]) -> None:

@@ -3,6 +3,8 @@
 The manifest lives beside the output, in `<output parent>/.cache/<output name>.manifest.json`, never
 inside the published folder. Each unit's entry records the key it was rendered under
 (`render_key`), the files it wrote (relative to the output) and the summaries the list pages need.
+With the search index, it records each search bucket's key and files
+(`generator/site/search.py`), so that unchanged buckets are linked instead of indexed again.
 The manifest also records the identity of the output directory it describes: if the folder was
 replaced by something else, nothing in it is trusted.
 """
@@ -33,6 +35,7 @@ class Manifest:
     units: dict[str, UnitOutput] = field(default_factory=dict)
     output_id: list[int] = field(default_factory=list)  # (device, inode, mtime) of the output directory
     complete: bool = False  # a whole site (not a shard)
+    search: dict[str, dict] = field(default_factory=dict)  # search bucket -> {"key", "files"}
 
     @staticmethod
     def path_for(output: Path) -> Path:
@@ -46,7 +49,8 @@ class Manifest:
             if stored.get("format") != FORMAT or stored.get("output_id") != directory_id(output):
                 return cls()
             units = {k: UnitOutput(**v) for k, v in stored["units"].items()}
-            return cls(stored["options_key"], stored["content_keys"], units, stored["output_id"], stored["complete"])
+            return cls(stored["options_key"], stored["content_keys"], units, stored["output_id"], stored["complete"],
+                       dict(stored.get("search", {})))
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 
@@ -56,7 +60,8 @@ class Manifest:
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"format": FORMAT, "options_key": self.options_key, "content_keys": self.content_keys,
                    "output_id": self.output_id, "complete": self.complete,
-                   "units": {k: vars(v) for k, v in sorted(self.units.items())}}
+                   "units": {k: vars(v) for k, v in sorted(self.units.items())},
+                   "search": dict(sorted(self.search.items()))}
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(payload, handle, ensure_ascii=False)

@@ -12,6 +12,8 @@ import pytest
 from generator.bench import make_synthetic
 from generator.build import build, in_shard, parse_shard
 from generator.check import check_site
+from generator.manifest import Manifest
+from generator.site.search import SITE_BUCKET, UNIT_BUCKETS, bucket_names, unit_bucket
 from site_support import CONTENT
 
 
@@ -74,6 +76,73 @@ def test_one_changed_unit_is_the_only_one_rendered_and_the_site_equals_a_clean_b
     fresh = tmp_path / "fresh"
     build(work, fresh, jobs=1, reuse=False)
     assert_same_tree(fresh, output)
+
+
+def search_files(output: Path) -> dict[str, list[str]]:
+    """Each search bucket's files, as the build's manifest records them."""
+    return {bucket: entry["files"] for bucket, entry in Manifest.read(output).search.items()}
+
+
+def inodes(root: Path, files: list[str]) -> dict[str, int]:
+    return {name: (root / name).stat().st_ino for name in files}
+
+
+def test_one_changed_unit_reindexes_only_its_search_bucket(content, tmp_path):
+    """A visible change in one unit: its bucket is indexed again (pagefind and the offline script), every
+    other bucket is linked from the last build (same inodes), and the site equals a clean build."""
+    work = tmp_path / "content"
+    shutil.copytree(content, work)
+    output = tmp_path / "site"
+    first = build(work, output, jobs=1)
+    buckets = bucket_names(f"unit-{n:05d}" for n in range(5))
+    assert first.search_indexed == buckets and first.search_reused == []
+    before = search_files(output)
+    assert sorted(before) == sorted(buckets)
+    linked = {b: inodes(output, files) for b, files in before.items()}
+    narrative = next((work / "units" / "unit-00001").glob("*/narrative.md"))
+    narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本单位补充说明：已更新联系方式。\n", encoding="utf-8")
+    result = build(work, output, jobs=1)
+    changed = unit_bucket("unit-00001")
+    assert (result.rendered, result.reused) == (1, 4)
+    assert result.search_indexed == [changed]  # the site's own pages did not change
+    assert sorted(result.search_reused) == sorted(b for b in buckets if b != changed)
+    for bucket in result.search_reused:
+        assert search_files(output)[bucket] == before[bucket]
+        assert inodes(output, before[bucket]) == linked[bucket], bucket  # linked, not written again
+    assert "已更新联系方式" in (output / f"search-index/{changed}.js").read_text(encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    build(work, fresh, jobs=1, reuse=False)
+    assert_same_tree(fresh, output)
+
+
+def test_an_added_unit_moves_no_other_unit_between_search_buckets(content, tmp_path):
+    work = tmp_path / "content"
+    shutil.copytree(content, work)
+    output = tmp_path / "site"
+    build(work, output, jobs=1)
+    before = search_files(output)
+    linked = {b: inodes(output, files) for b, files in before.items()}
+    assignment = {f"unit-{n:05d}": unit_bucket(f"unit-{n:05d}") for n in range(5)}
+    more = tmp_path / "more"
+    make_synthetic(CONTENT, more, 6, 1)  # the same five units and one more
+    shutil.copytree(more / "units" / "unit-00005", work / "units" / "unit-00005")
+    added = unit_bucket("unit-00005")
+    result = build(work, output, jobs=1)
+    assert {u: unit_bucket(u) for u in assignment} == assignment
+    assert result.search_indexed == sorted({SITE_BUCKET, added})  # the units index lists the new unit
+    assert sorted(result.search_reused) == sorted(set(before) - {SITE_BUCKET, added})
+    for bucket in result.search_reused:
+        assert inodes(output, before[bucket]) == linked[bucket], bucket
+    fresh = tmp_path / "fresh"
+    build(work, fresh, jobs=1, reuse=False)
+    assert_same_tree(fresh, output)
+
+
+def test_search_buckets_are_spread_and_do_not_depend_on_the_other_units():
+    ids = [f"unit-{n:05d}" for n in range(400)]
+    alone = [unit_bucket(i) for i in ids]
+    assert len(set(alone)) == UNIT_BUCKETS and max(alone.count(b) for b in set(alone)) < 3 * 400 / UNIT_BUCKETS
+    assert bucket_names(ids[:10])[0] == SITE_BUCKET and bucket_names(reversed(ids)) == bucket_names(ids)
 
 
 def test_a_changed_theme_template_renders_every_unit_again(content, tmp_path):

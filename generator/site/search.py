@@ -92,12 +92,12 @@ def index_site(site_dir: Path, cache_dir: Path | None = None, previous_dir: Path
     groups = _pages_by_bucket(site_dir)
     keys = {bucket: _bucket_key(site_dir, bucket, urls) for bucket, urls in groups.items()}
     result = SearchResult()
-    todo = []
+    todo, reuse = [], []
     for bucket in groups:
         before = (previous or {}).get(bucket)
         if (previous_dir is not None and before is not None and before.key == keys[bucket]
                 and all((previous_dir / f).is_file() for f in before.files)):
-            _link_files(previous_dir, site_dir, before.files)
+            reuse.append(before)
             result.buckets[bucket] = BucketOutput(keys[bucket], list(before.files))
             result.reused.append(bucket)
         else:
@@ -114,7 +114,9 @@ def index_site(site_dir: Path, cache_dir: Path | None = None, previous_dir: Path
     workers = max(1, min(jobs or _cpus(), len(todo)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         running = [pool.submit(pagefind, bucket) for bucket in todo]
-        # The offline index is written meanwhile, in this process.
+        # Meanwhile, in this process: the unchanged buckets are linked, the offline index is written.
+        for before in reuse:
+            _link_files(previous_dir, site_dir, before.files)
         cache = cache_dir / "offline-search" if cache_dir is not None else None
         for bucket in todo:
             offline_search.write_bucket(site_dir, bucket, groups[bucket],

@@ -170,12 +170,14 @@ def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bo
 
 
 def _touch_one(content: Path):
-    """A change to one unit's narrative, different each run."""
+    """A visible change to one unit's narrative (one more sentence on its page), different each run. (A
+    change that renders to the same page, such as a trailing newline, would leave its search bucket as it
+    was and measure less.)"""
     target = sorted((content / "units").iterdir())[0]
     path = sorted(target.glob("*/narrative.md"))[-1]
 
     def touch():
-        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8") + "\n本段为基准测试所加。\n", encoding="utf-8")
 
     return touch
 

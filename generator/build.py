@@ -23,7 +23,7 @@ from generator import fingerprint
 from generator.manifest import Manifest, UnitOutput
 
 
-INDEX_OUTPUTS = ("pagefind", "search-index.js")  # what the search stage adds to the site
+INDEX_OUTPUTS = ("pagefind", "search-index")  # what the search stage adds to the site (site.search)
 BACKGROUND_REMOVAL = 5000  # files in a replaced output above which it is removed in the background
 
 
@@ -65,6 +65,8 @@ class BuildResult:
     up_to_date: bool = False  # nothing had changed: nothing was written
     pdf_seconds: list[float] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)  # seconds per pipeline stage, for --stats
+    search_indexed: list[str] = field(default_factory=list)  # search buckets indexed by this build
+    search_reused: list[str] = field(default_factory=list)  # search buckets taken from the last build
 
 
 class Stopwatch:
@@ -131,7 +133,7 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
     staging.mkdir()
     try:
         result = _assemble(report, plan, staging, progress, watch, pdf_worker)
-        manifest = plan.manifest(result.units_out, result.site_files)
+        manifest = plan.manifest(result.units_out, result.site_files, result.search)
         if plan.patching:
             _patch(staging, output, plan.previous, manifest, result.rendered_ids)
         else:
@@ -146,7 +148,9 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
     units = [u for u in report.site.units if in_shard(u.id, opts.shard)]
     return BuildResult(output, len(units), sum(len(u.years) for u in units), result.pages, manifest.file_count(),
                        time.perf_counter() - started, len(result.rendered_ids), result.reused,
-                       pdf_seconds=result.pdf_seconds, stages=watch.stages)
+                       pdf_seconds=result.pdf_seconds, stages=watch.stages,
+                       search_indexed=result.search.indexed if result.search else [],
+                       search_reused=result.search.reused if result.search else [])
 
 
 class _Plan:
@@ -221,9 +225,22 @@ class _Plan:
 
         return bool(existing(disclosure_dir(unit_id, year) + pdf_name(unit_id, year), [r for r, _ in self.sources]))
 
-    def manifest(self, units_out: dict[str, UnitOutput], site_files: list[str]) -> Manifest:
+    def previous_search(self) -> dict:
+        """The search buckets of the previous output, by name (generator.site.search.BucketOutput)."""
+        from generator.site.search import BucketOutput
+
+        found = {}
+        for name, entry in self.previous.search.items():
+            try:
+                found[name] = BucketOutput(str(entry["key"]), [str(f) for f in entry["files"]])
+            except (KeyError, TypeError):
+                continue
+        return found
+
+    def manifest(self, units_out: dict[str, UnitOutput], site_files: list[str], search=None) -> Manifest:
+        buckets = {k: vars(v) for k, v in search.buckets.items()} if search is not None else {}
         return Manifest(self.options_key, dict(self.content_keys), units_out, complete=self.opts.shard is None,
-                        site_files=site_files)
+                        site_files=site_files, search=buckets)
 
 
 def _options_key(content: Path, opts: BuildOptions) -> str:
@@ -252,6 +269,7 @@ class _Assembled:
     rendered_ids: list[str]
     reused: int
     pdf_seconds: list[float]
+    search: object = None  # generator.site.search.SearchResult, when the search index was written
 
 
 def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch, pdf_worker) -> _Assembled:
@@ -285,8 +303,10 @@ def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch, pd
         units_out[r.unit_id] = UnitOutput(keys[r.unit_id], sorted(r.files + carried), _pages(r.files), r.summaries)
     watch.lap("units")
     pages = sum(u.pages for u in units_out.values())
+    search = None
     if opts.shard is None:
-        pages += _site_pages(report, plan, staging, years, units_out, {r.unit_id for r in results}, watch)
+        listed, search = _site_pages(report, plan, staging, years, units_out, {r.unit_id for r in results}, watch)
+        pages += listed
     pdf_seconds = [s for r in results for s in r.pdf_seconds]
     if pdf_worker:
         pdf_seconds += pdf_worker.finish()
@@ -294,7 +314,7 @@ def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch, pd
     unit_files = {f for u in units_out.values() for f in u.files}
     site_files = sorted(f for f in _files_below(staging) if f not in unit_files)
     return _Assembled(units_out, site_files, pages, [r.unit_id for r in results], len(units) - len(results),
-                      pdf_seconds)
+                      pdf_seconds, search)
 
 
 def _files_below(root: Path) -> list[str]:
@@ -311,9 +331,11 @@ def _pages(files: list[str]) -> int:
 
 
 def _site_pages(report, plan: _Plan, staging: Path, years: list[int], units_out: dict, rendered: set[str],
-                watch: Stopwatch) -> int:
-    """Everything that is not one unit's: list pages, compendia, carried PDFs, the search index."""
+                watch: Stopwatch):
+    """Everything that is not one unit's: list pages, compendia, carried PDFs, the search index.
+    Returns the number of list pages and the search result (None without search)."""
     from generator.site.builder import DisclosureSummary, ListPages
+    from generator.site.search import bucket_names
 
     opts = plan.opts
     summaries = [DisclosureSummary(**s) for u in units_out.values() for s in u.summaries]
@@ -321,36 +343,47 @@ def _site_pages(report, plan: _Plan, staging: Path, years: list[int], units_out:
         _compendia(report, plan, staging, years, rendered)
         watch.lap("compendia")
     _carry_compendia(plan.output, staging, years)  # before the list pages, which link them
-    lists = ListPages(report.site, staging, years, summaries, plan.cache_dir / "charts", opts.live_reload)
+    with_pages = [unit_id for unit_id, out in units_out.items() if any(f.endswith(".html") for f in out.files)]
+    buckets = bucket_names(with_pages) if opts.search else []
+    lists = ListPages(report.site, staging, years, summaries, plan.cache_dir / "charts", opts.live_reload,
+                      search_buckets=buckets)
     lists.render_all()
     watch.lap("list pages")
+    search = None
     if opts.search:
-        _index(staging, plan, units_out, rendered)
+        search = _index(staging, plan, units_out, rendered)
+        if sorted(search.buckets) != sorted(buckets):  # the search page lists what was written
+            raise BuildFailed(f"搜索索引分组与搜索页不一致：{sorted(search.buckets)}，{sorted(buckets)}")
         watch.lap("search")
     if opts.live_reload:  # what the preview polls: it changes whenever an input of the output changes
         (staging / "build-id.txt").write_text(plan.build_id(), encoding="utf-8")
-    return lists.pages
+    return lists.pages, search
 
 
-def _index(staging: Path, plan: _Plan, units_out: dict, rendered: set[str]) -> None:
-    """The search indexes cover every page. When patching, the pages of units left in the output are
-    not in staging: the indexer then reads a view of the whole site made of hard links."""
-    from generator.site.search import index_site
+def _index(staging: Path, plan: _Plan, units_out: dict, rendered: set[str]):
+    """The search indexes (generator.site.search) read every page. When patching, the pages of units
+    left in the output are not in staging: the indexer then reads a view of the whole site made of
+    hard links, and what it writes is moved into staging."""
+    from generator.site.search import SearchIndexError, index_site
 
-    if not plan.patching:
-        index_site(staging, plan.cache_dir)
-        return
-    view = _staging(plan.output, "view")
-    try:
-        _link_files(staging, view, [f for f in _files_below(staging) if f.endswith(".html")])
+    site_dir = staging
+    if plan.patching:
+        site_dir = _staging(plan.output, "view")
+        _link_files(staging, site_dir, [f for f in _files_below(staging) if f.endswith(".html")])
         kept = [f for unit_id, u in units_out.items() if unit_id not in rendered for f in u.files if f.endswith(".html")]
-        _link_files(plan.output, view, kept)
-        index_site(view, plan.cache_dir)
-        for name in INDEX_OUTPUTS:
-            if (view / name).exists():
-                os.replace(view / name, staging / name)
+        _link_files(plan.output, site_dir, kept)
+    try:
+        search = index_site(site_dir, plan.cache_dir, plan.output, plan.previous_search(), plan.opts.jobs)
+        if site_dir != staging:
+            for name in INDEX_OUTPUTS:
+                if (site_dir / name).exists():
+                    os.replace(site_dir / name, staging / name)
+        return search
+    except SearchIndexError as error:
+        raise BuildFailed(str(error)) from None
     finally:
-        shutil.rmtree(view, ignore_errors=True)
+        if site_dir != staging:
+            shutil.rmtree(site_dir, ignore_errors=True)
 
 
 def _compendia(report, plan: _Plan, staging: Path, years: list[int], rendered: set[str]) -> None:

@@ -220,7 +220,8 @@ def build(
     if stats is not None:
         stats.write_text(json.dumps({"rendered": result.rendered, "reused": result.reused, "pages": result.pages,
                                      "files": result.files, "seconds": round(result.seconds, 3),
-                                     "stages": result.stages,
+                                     "stages": result.stages, "search_indexed": result.search_indexed,
+                                     "search_reused": result.search_reused,
                                      "pdf_seconds": [round(x, 3) for x in result.pdf_seconds]}, ensure_ascii=False),
                          encoding="utf-8")
     if result.up_to_date:

@@ -3,6 +3,8 @@
 The manifest lives beside the output, in `<output parent>/.cache/<output name>.manifest.json`, never
 inside the published folder. Each unit's entry records the key it was rendered under
 (`render_key`), the files it wrote (relative to the output) and the summaries the list pages need.
+With the search index, it records each search bucket's key and files
+(`generator/site/search.py`), so that unchanged buckets are linked instead of indexed again.
 The manifest also records the identity of the output directory it describes: if the folder was
 replaced by something else, nothing in it is trusted.
 """
@@ -15,7 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Manifest:
     output_id: list[int] = field(default_factory=list)  # (device, inode, mtime) of the output directory
     complete: bool = False  # a whole site (not a shard)
     site_files: list[str] = field(default_factory=list)  # files that belong to no unit (list pages, search…)
+    search: dict[str, dict] = field(default_factory=dict)  # search bucket -> {"key", "files"}
 
     @staticmethod
     def path_for(output: Path) -> Path:
@@ -48,7 +51,7 @@ class Manifest:
                 return cls()
             units = {k: UnitOutput(**v) for k, v in stored["units"].items()}
             return cls(stored["options_key"], stored["content_keys"], units, stored["output_id"], stored["complete"],
-                       stored["site_files"])
+                       stored["site_files"], dict(stored.get("search", {})))
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 
@@ -58,10 +61,12 @@ class Manifest:
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"format": FORMAT, "options_key": self.options_key, "content_keys": self.content_keys,
                    "output_id": self.output_id, "complete": self.complete, "site_files": self.site_files,
-                   "units": {k: vars(v) for k, v in sorted(self.units.items())}}
+                   "units": {k: vars(v) for k, v in sorted(self.units.items())},
+                   "search": dict(sorted(self.search.items()))}
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(payload, ensure_ascii=False))  # dumps: the C encoder; dump is pure Python
+            # dumps, not dump: only the one-shot encoder is the C one (seconds for a thousand units)
+            handle.write(json.dumps(payload, ensure_ascii=False))
         os.replace(temp, path)
 
     def file_count(self) -> int:

@@ -14,6 +14,8 @@ import pytest
 from generator.bench import make_synthetic
 from generator.build import build, in_shard, parse_shard
 from generator.check import check_site
+from generator.manifest import Manifest
+from generator.site.search import SITE_BUCKET, UNIT_BUCKETS, bucket_names, unit_bucket
 from site_support import CONTENT
 
 
@@ -115,6 +117,43 @@ def test_removed_units_and_years_leave_the_patched_site(content, tmp_path):
     assert_same_tree(fresh, output)
 
 
+def search_files(output: Path) -> dict[str, list[str]]:
+    """Each search bucket's files, as the build's manifest records them."""
+    return {bucket: entry["files"] for bucket, entry in Manifest.read(output).search.items()}
+
+
+def inodes(root: Path, files: list[str]) -> dict[str, int]:
+    return {name: (root / name).stat().st_ino for name in files}
+
+
+def test_one_changed_unit_reindexes_only_its_search_bucket(content, tmp_path):
+    """A visible change in one unit: its bucket is indexed again (pagefind and the offline script), every
+    other bucket is linked from the last build (same inodes), and the site equals a clean build."""
+    work = tmp_path / "content"
+    shutil.copytree(content, work)
+    output = tmp_path / "site"
+    first = build(work, output, jobs=1)
+    buckets = bucket_names(f"unit-{n:05d}" for n in range(5))
+    assert first.search_indexed == buckets and first.search_reused == []
+    before = search_files(output)
+    assert sorted(before) == sorted(buckets)
+    linked = {b: inodes(output, files) for b, files in before.items()}
+    narrative = next((work / "units" / "unit-00001").glob("*/narrative.md"))
+    narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本单位补充说明：已更新联系方式。\n", encoding="utf-8")
+    result = build(work, output, jobs=1)
+    changed = unit_bucket("unit-00001")
+    assert (result.rendered, result.reused) == (1, 4)
+    assert result.search_indexed == [changed]  # the site's own pages did not change
+    assert sorted(result.search_reused) == sorted(b for b in buckets if b != changed)
+    for bucket in result.search_reused:
+        assert search_files(output)[bucket] == before[bucket]
+        assert inodes(output, before[bucket]) == linked[bucket], bucket  # linked, not written again
+    assert "已更新联系方式" in (output / f"search-index/{changed}.js").read_text(encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    build(work, fresh, jobs=1, reuse=False)
+    assert_same_tree(fresh, output)
+
+
 def test_a_commit_cut_short_is_not_trusted_by_the_next_build(content, tmp_path, monkeypatch):
     import generator.build as pipeline
 
@@ -160,6 +199,36 @@ def test_staging_left_by_a_killed_build_is_removed_and_a_running_builds_is_kept(
             break
         time.sleep(0.1)
     assert not left
+
+
+def test_an_added_unit_moves_no_other_unit_between_search_buckets(content, tmp_path):
+    work = tmp_path / "content"
+    shutil.copytree(content, work)
+    output = tmp_path / "site"
+    build(work, output, jobs=1)
+    before = search_files(output)
+    linked = {b: inodes(output, files) for b, files in before.items()}
+    assignment = {f"unit-{n:05d}": unit_bucket(f"unit-{n:05d}") for n in range(5)}
+    more = tmp_path / "more"
+    make_synthetic(CONTENT, more, 6, 1)  # the same five units and one more
+    shutil.copytree(more / "units" / "unit-00005", work / "units" / "unit-00005")
+    added = unit_bucket("unit-00005")
+    result = build(work, output, jobs=1)
+    assert {u: unit_bucket(u) for u in assignment} == assignment
+    assert result.search_indexed == sorted({SITE_BUCKET, added})  # the units index lists the new unit
+    assert sorted(result.search_reused) == sorted(set(before) - {SITE_BUCKET, added})
+    for bucket in result.search_reused:
+        assert inodes(output, before[bucket]) == linked[bucket], bucket
+    fresh = tmp_path / "fresh"
+    build(work, fresh, jobs=1, reuse=False)
+    assert_same_tree(fresh, output)
+
+
+def test_search_buckets_are_spread_and_do_not_depend_on_the_other_units():
+    ids = [f"unit-{n:05d}" for n in range(400)]
+    alone = [unit_bucket(i) for i in ids]
+    assert len(set(alone)) == UNIT_BUCKETS and max(alone.count(b) for b in set(alone)) < 3 * 400 / UNIT_BUCKETS
+    assert bucket_names(ids[:10])[0] == SITE_BUCKET and bucket_names(reversed(ids)) == bucket_names(ids)
 
 
 def test_a_changed_theme_template_renders_every_unit_again(content, tmp_path):

@@ -16,6 +16,7 @@ import pytest
 from generator.build import BuildRefused, build
 from generator.check import check_site
 from generator.document import build_document
+from generator.site.search import SITE_BUCKET, page_bucket, unit_bucket
 from site_support import CONTENT, GOLDEN, GOLDEN_PAGES, html_pages, parse, text_of
 
 
@@ -215,14 +216,52 @@ def test_rebuild_keeps_the_pdfs_and_links_the_unit_pdf(tmp_path):
 
 
 def test_search_index_finds_chinese_word(site):
-    fragments = site / "pagefind" / "fragment"
-    assert (site / "pagefind" / "pagefind-ui.js").is_file()
+    assert (site / "pagefind" / SITE_BUCKET / "pagefind-ui.js").is_file()
     hits = []
-    for path in fragments.glob("*.pf_fragment"):
+    for path in site.glob("pagefind/*/fragment/*.pf_fragment"):
         fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
         if "人大代表" in fragment["content"].replace("\u200b", ""):  # pagefind marks word breaks
-            hits.append(fragment["url"])
-    assert any("units/langfang-renda/2023/" in url for url in hits), hits
+            hits.append((path.parts[-3], fragment["url"]))
+    bucket = unit_bucket("langfang-renda")
+    assert (bucket, "/units/langfang-renda/2023/") in hits, hits  # in its unit's bundle
+
+
+def test_search_buckets_one_bundle_each_listed_by_the_search_page(site):
+    """The site's pages in the primary bundle, each unit's in its bucket's; the merged bundles keep only
+    their index (the primary's code searches them); the search page lists exactly the bundles written."""
+    bundles = sorted(p.name for p in (site / "pagefind").iterdir())
+    box = [d for d in parse(site / "search.html").iter("div") if d.get("id") == "search"][0]
+    listed = box.get("data-search-buckets").split()
+    assert listed[0] == SITE_BUCKET and sorted(listed) == bundles
+    assert listed[1:] == sorted({unit_bucket(u) for u in ("langfang-renda", "fengnan-renda", "guangyang-zhengfuban")})
+    for bucket in bundles:
+        files = {p.relative_to(site / "pagefind" / bucket).as_posix() for p in (site / "pagefind" / bucket).rglob("*")
+                 if p.is_file()}
+        entry = json.loads((site / "pagefind" / bucket / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert sum(language["page_count"] for language in entry["languages"].values()) >= 1
+        urls = [json.loads(gzip.decompress((site / "pagefind" / bucket / f).read_bytes())[len(b"pagefind_dcd"):])["url"]
+                for f in sorted(files) if f.startswith("fragment/")]
+        assert urls and all(page_bucket(u.lstrip("/")) == bucket for u in urls), (bucket, urls)
+        if bucket == SITE_BUCKET:
+            assert {"pagefind.js", "pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css"} <= files
+        else:
+            assert not [f for f in files if f.endswith((".js", ".css")) or f.startswith("wasm.")], files
+    page = parse(site / "search.html")
+    assert [e.get("href") for e in page.iter("link") if "pagefind" in (e.get("href") or "")] == [
+        "pagefind/site/pagefind-ui.css"]
+    assert "pagefind/site/pagefind-ui.js" in [e.get("src") for e in page.iter("script")]
+
+
+def test_search_page_without_search_index_says_so(tmp_path):
+    output = tmp_path / "site"
+    build(CONTENT, output, search=False)
+    assert not (output / "pagefind").exists() and not (output / "search-index").exists()
+    page = parse(output / "search.html")
+    assert not [d for d in page.iter("div") if d.get("id") == "search"]
+    references = [e.get(a) for e in page.iter() for a in ("href", "src") if e.get(a)]
+    assert not [r for r in references if "pagefind" in r or "search.js" in r], references
+    assert all((output / r.split("#")[0]).is_file() for r in references if not r.startswith("#")), references
+    assert "未建立搜索索引" in text_of(page.find(".//main"))
 
 
 @pytest.mark.parametrize("page", GOLDEN_PAGES)

@@ -1,8 +1,10 @@
-"""Search from disk (file://): the plain-script index written by the build and static/search.js using it,
-run for real in headless Chromium; over http the same page uses pagefind."""
+"""Search from disk (file://): the plain-script index written by the build, one script per search bucket,
+and static/search.js using it, run for real in headless Chromium; over http the same page uses pagefind,
+its bundles merged in the browser."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import http.server
@@ -16,8 +18,10 @@ from urllib.parse import quote
 
 import pytest
 
+from browser_support import Browser, BrowserError
 from generator.build import build
-from generator.site.offline_search import GLOBAL, INDEX_FILE, MAX_TEXT, matches, query_terms
+from generator.site.offline_search import INDEX_DIR, MAX_TEXT, VERSION, matches, query_terms, read_script, script_path
+from generator.site.search import SITE_BUCKET, page_bucket
 from site_support import CONTENT, html_pages, parse, text_of
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -30,14 +34,25 @@ def site(example_site) -> Path:
     return example_site
 
 
+def listed_buckets(site: Path) -> list[str]:
+    box = [d for d in parse(site / "search.html").iter("div") if d.get("id") == "search"]
+    return box[0].get("data-search-buckets").split()
+
+
+def read_index(site: Path) -> dict[str, list[list]]:
+    """Each bucket's pages, from the scripts of the buckets the search page lists."""
+    parts = {}
+    for bucket in listed_buckets(site):
+        data = read_script(bucket, (site / script_path(bucket)).read_text(encoding="utf-8"))
+        assert data["version"] == VERSION
+        parts[bucket] = data["pages"]
+    return parts
+
+
 @pytest.fixture(scope="module")
 def index(site) -> list[list]:
-    script = (site / INDEX_FILE).read_text(encoding="utf-8")
-    prefix = f"window.{GLOBAL}="
-    assert script.startswith(prefix) and script.endswith(";\n")  # one assignment, nothing to evaluate
-    data = json.loads(script[len(prefix):-2])
-    assert data["version"] == 1
-    return data["pages"]
+    """The whole offline index: every bucket's pages, in path order (as static/search.js joins them)."""
+    return sorted((row for rows in read_index(site).values() for row in rows), key=lambda row: row[0])
 
 
 def found(index, query: str) -> list[str]:
@@ -49,7 +64,7 @@ def found(index, query: str) -> list[str]:
 
 def test_index_has_every_indexed_page_and_nothing_else(site, index):
     urls = [row[0] for row in index]
-    assert urls == sorted(urls)
+    assert len(urls) == len(set(urls))
     expected = sorted(p.relative_to(site).as_posix() for p in html_pages(site)
                       if "data-pagefind-body" in p.read_text(encoding="utf-8"))
     assert urls == expected
@@ -68,6 +83,19 @@ def test_index_holds_headings_and_text_but_not_charts_downloads_or_menus(index):
     assert "人大代表" in text and "2931.61" in text
     assert "全部数据（JSON）" not in text  # downloads: data-pagefind-ignore
     assert "<svg" not in text and "万元" in text
+
+
+def test_each_bucket_script_holds_its_own_pages_in_path_order(site):
+    parts = read_index(site)
+    buckets = listed_buckets(site)
+    assert buckets[0] == SITE_BUCKET and len(buckets) == 4  # the site's pages, and one bucket per example unit
+    assert sorted(p.name for p in (site / INDEX_DIR).iterdir()) == sorted(f"{b}.js" for b in buckets)
+    for bucket, rows in parts.items():
+        urls = [row[0] for row in rows]
+        assert urls and urls == sorted(urls)
+        assert {page_bucket(url) for url in urls} == {bucket}
+    assert "index.html" in [row[0] for row in parts[SITE_BUCKET]]
+    assert LANGFANG in [row[0] for row in parts[page_bucket(LANGFANG)]]
 
 
 def test_table_cells_stay_apart(index):
@@ -140,31 +168,98 @@ def test_browser_from_disk_says_when_nothing_is_found(site):
     assert status == "没有找到“没有这个词语”" and results == []
 
 
+def test_browser_from_disk_finds_pages_of_every_bucket(site):
+    """One search over all the bucket scripts: hits from different buckets come in one list."""
+    status, results, _ = offline_search(site, "人大代表")
+    buckets = {page_bucket(Path(href.removeprefix("file://")).relative_to(site).as_posix()) for _, href in results}
+    assert len(buckets) >= 2 and SITE_BUCKET not in buckets  # two units' buckets
+    status, results, _ = offline_search(site, "名词解释")
+    hrefs = [href for _, href in results]
+    assert status == "找到 4 个页面（本地搜索）"
+    assert {(site / p).as_uri() for p in ("glossary.html", LANGFANG, FENGNAN)} <= set(hrefs)  # site and unit buckets
+
+
 def test_browser_from_disk_without_index_says_so(site, tmp_path):
     bare = tmp_path / "site"
     shutil.copytree(site, bare)
-    (bare / INDEX_FILE).unlink()
+    shutil.rmtree(bare / INDEX_DIR)
     status, results, _ = offline_search(bare, "人大代表")
     assert "未找到本地搜索索引" in status and results == []
 
 
-def test_browser_over_http_uses_pagefind(site):
+def test_browser_from_disk_with_a_bucket_missing_searches_the_others_and_says_so(site, tmp_path):
+    bare = tmp_path / "site"
+    shutil.copytree(site, bare)
+    (bare / script_path(page_bucket(LANGFANG))).unlink()
+    status, results, _ = offline_search(bare, "人大代表")
+    hrefs = [href for _, href in results]
+    assert (bare / FENGNAN).as_uri() in hrefs and (bare / LANGFANG).as_uri() not in hrefs
+    assert status == f"找到 {len(results)} 个页面（本地搜索）；部分本地搜索索引未能载入，结果可能不全。"
+
+
+@contextlib.contextmanager
+def serve(directory: Path):
+    """A local web server for `directory`; yields its base URL."""
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        dom = dump_dom(f"http://127.0.0.1:{server.server_address[1]}/search.html?q=" + quote("人大代表"))
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_browser_over_http_uses_pagefind(site):
+    with serve(site) as base:
+        dom = dump_dom(base + "search.html?q=" + quote("人大代表"))
     box = search_box(dom)
     assert "pagefind-ui" in (box.find("div").get("class") or "")
     assert not [f for f in box.iter("form") if "offline-search" in (f.get("class") or "")]
     assert "人大代表" in html.unescape(re.sub(r"<[^>]+>", "", dom))  # ?q= handed to pagefind
+
+
+RESULTS = ("[...document.querySelectorAll('.pagefind-ui__result-title .pagefind-ui__result-link')]"
+           ".map(a => [a.textContent.trim(), a.href])")
+
+
+def pagefind_results(browser: Browser, url: str, titles: list[str]) -> list[list[str]]:
+    """The titles and links pagefind shows for the search at `url`, once results with all of `titles`
+    are shown (the UI fills the list in as each result's data arrives)."""
+    browser.open(url)
+    browser.wait_for(f"(() => {{ const shown = {RESULTS}.map(r => r[0]);"
+                     f" return {json.dumps(titles, ensure_ascii=False)}.every(t => shown.includes(t)); }})()")
+    return browser.evaluate(RESULTS)
+
+
+@pytest.mark.parametrize("prefix", ["", "yusuan/"])
+def test_browser_over_http_finds_pages_of_merged_bundles_and_opens_them(site, tmp_path, prefix):
+    """pagefind's UI runs on the primary bundle (site-wide pages) and merges every unit's bundle: a unit's
+    disclosure is found and its link opens it, also with the site deployed under a sub-path."""
+    served = site
+    if prefix:  # the web server's root holds the site under yusuan/
+        served = tmp_path / "served"
+        served.mkdir()
+        (served / prefix.rstrip("/")).symlink_to(site)
+    try:
+        browser = Browser()
+    except BrowserError as error:
+        pytest.skip(str(error))
+    langfang = "廊坊市人民代表大会常务委员会办公室2023年单位预算信息公开情况说明"
+    fengnan = "唐山市丰南区人民代表大会常务委员会办公室2023年部门预算信息公开情况说明"
+    assert SITE_BUCKET != page_bucket(LANGFANG) != page_bucket(FENGNAN) != SITE_BUCKET  # two merged bundles
+    with browser, serve(served) as base:
+        results = pagefind_results(browser, base + prefix + "search.html?q=" + quote("人大代表"), [langfang, fengnan])
+        links = [href for text, href in results if text == langfang]
+        assert links == [base + prefix + LANGFANG.removesuffix("index.html")], results
+        browser.open(links[0])
+        assert browser.evaluate("document.querySelector('h1').textContent.trim()") == langfang
+        assert browser.evaluate("location.href") == links[0]
 
 
 def test_a_line_break_inside_chinese_text_does_not_split_a_word(site_tree):
@@ -175,8 +270,8 @@ def test_a_line_break_inside_chinese_text_does_not_split_a_word(site_tree):
     build(site_tree.write(), output)
     page = (output / "units" / "demo-office" / "2023" / "index.html").read_text(encoding="utf-8")
     assert "联络人大\n代表" in page  # as written…
-    script = (output / INDEX_FILE).read_text(encoding="utf-8")
-    rows = json.loads(script[len(f"window.{GLOBAL}="):-2])["pages"]
+    bucket = page_bucket("units/demo-office/2023/index.html")
+    rows = read_script(bucket, (output / script_path(bucket)).read_text(encoding="utf-8"))["pages"]
     assert found(rows, "联络人大代表") == ["units/demo-office/2023/index.html"]  # …and found as one word
     text = next(row[3] for row in rows if row[0] == "units/demo-office/2023/index.html")
     assert "本单位负责联络人大代表， ABC 与 DEF 之间有空格。" in text  # other breaks and spaces stay one space

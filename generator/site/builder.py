@@ -165,10 +165,11 @@ class ListPages(PageWriter):
     """Pages that list the units, from the summaries of every disclosure; and the site's own pages."""
 
     def __init__(self, site, output: Path, years: list[int], summaries: list[DisclosureSummary],
-                 chart_cache: Path | None, live_reload: bool = False):
+                 chart_cache: Path | None, live_reload: bool = False, search_buckets: list[str] | None = None):
         super().__init__(site, output, years, live_reload)
         self.summaries = sorted(summaries, key=lambda s: (s.unit_id, s.year))
         self.charts = ChartRenderer(chart_cache)
+        self.search_buckets = list(search_buckets or [])  # empty: no search index
 
     def render_all(self) -> None:
         copy_static(self.themes, self.output)
@@ -177,7 +178,7 @@ class ListPages(PageWriter):
             self.year(year)
         self.home()
         self.glossary()
-        self.render("search.html", "search.html", pages.SimplePage("search"), indexed=False)
+        self.render("search.html", "search.html", pages.SearchPage("search", self.search_buckets), indexed=False)
         # Served at any URL depth by the web server: links rooted at base_path, not relative.
         self.render("404.html", "404.html", pages.SimplePage("404"), indexed=False, root=self.settings.base_path)
 

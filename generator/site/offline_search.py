@@ -1,15 +1,18 @@
-"""Search from disk (file://): a compact index as a plain script, for static/search.js.
+"""Search from disk (file://): a compact index as plain scripts, for static/search.js.
 
 Browsers block pagefind's fetch and WebAssembly under file://, but a classic `<script src>` still loads.
-So the build also writes `search-index.js`, which assigns one global:
+So the build also writes one script per search bucket (generator/site/search.py),
+`search-index/<bucket>.js`, each adding its part to one global:
 
-    window.BUDGETSITE_SEARCH_INDEX = {"version": 1, "pages": [[url, title, [heading, …], text], …]};
+    window.BUDGETSITE_SEARCH_INDEX = window.BUDGETSITE_SEARCH_INDEX || {};
+    window.BUDGETSITE_SEARCH_INDEX["<bucket>"] = {"version": 2, "pages": [[url, title, [heading, …], text], …]};
 
 `url` is relative to the site root. What pagefind indexes is indexed: pages with a
 `data-pagefind-body` element, without `data-pagefind-ignore` subtrees (charts, downloads); also left
 out are navigation (the table of contents), scripts, styles and SVG. The title is the first h1 (else <title>), the headings are h2–h6, the text is the body
 with whitespace collapsed (and removed between two CJK characters, where it is only a line break), cut
-at MAX_TEXT characters per page. Pages in path order, compact JSON: deterministic.
+at MAX_TEXT characters per page. Pages in path order, compact JSON: deterministic. static/search.js
+loads the scripts of the buckets the search page lists and searches their pages together, in path order.
 
 Matching (static/search.js, mirrored by `matches` for tests): the query is split at whitespace into
 terms; a page matches when every term is a substring of its title, headings or text
@@ -27,8 +30,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-INDEX_FILE = "search-index.js"
+INDEX_DIR = "search-index"  # search-index/<bucket>.js
 GLOBAL = "BUDGETSITE_SEARCH_INDEX"
+VERSION = 2
 MAX_TEXT = 30_000  # characters of text per page; the longest example disclosure has about 13,000
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -155,14 +159,17 @@ def extract(html: str, url: str) -> Page | None:
     return Page(url, title, parser.headings, text)
 
 
-def pages(site_dir: Path, known: dict | None = None) -> list[Page]:
-    """Every indexed page. `known` maps (url, sha256 of the page) to its extract from an earlier build
-    and is brought up to date: parsing is the costly part, and most pages do not change."""
+def script_path(bucket: str) -> str:
+    return f"{INDEX_DIR}/{bucket}.js"
+
+
+def pages(site_dir: Path, urls: list[str], known: dict | None = None) -> list[Page]:
+    """The indexed pages among `urls` (paths relative to site_dir, in path order). `known` maps (url,
+    sha256 of the page) to its extract from an earlier build and is brought up to date: parsing is the
+    costly part, and most pages do not change."""
     found = []
     seen: dict = {}
-    for url in sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")):
-        if url.startswith("pagefind/"):
-            continue
+    for url in urls:
         raw = (site_dir / url).read_bytes()
         key = (url, hashlib.sha256(raw).hexdigest())
         page = known[key] if known is not None and key in known else extract(raw.decode("utf-8"), url)
@@ -175,19 +182,33 @@ def pages(site_dir: Path, known: dict | None = None) -> list[Page]:
     return found
 
 
-def index_script(found: list[Page]) -> str:
-    data = json.dumps({"version": 1, "pages": [p.row() for p in found]}, ensure_ascii=False,
+def _prefix(bucket: str) -> str:
+    return f"window.{GLOBAL}=window.{GLOBAL}||{{}};window.{GLOBAL}[{json.dumps(bucket)}]="
+
+
+def index_script(bucket: str, found: list[Page]) -> str:
+    data = json.dumps({"version": VERSION, "pages": [p.row() for p in found]}, ensure_ascii=False,
                       separators=(",", ":"))
     # U+2028/2029 are valid in JSON but were line terminators in older JavaScript engines
     data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.{GLOBAL}={data};\n"
+    return f"{_prefix(bucket)}{data};\n"
 
 
-def write_index(site_dir: Path, cache: Path | None = None) -> Path:
-    """Write search-index.js; with `cache` (a file), pages unchanged since the last build are not parsed again."""
+def read_script(bucket: str, script: str) -> dict:
+    """The data of one bucket's script (for tests): the script is the two assignments and nothing else."""
+    prefix = _prefix(bucket)
+    if not (script.startswith(prefix) and script.endswith(";\n")):
+        raise ValueError(f"not a search index script of bucket {bucket}")
+    return json.loads(script[len(prefix):-2])
+
+
+def write_bucket(site_dir: Path, bucket: str, urls: list[str], cache: Path | None = None) -> Path:
+    """Write search-index/<bucket>.js from the pages `urls`; with `cache` (a file), pages unchanged since
+    the last build are not parsed again."""
     known = _read_cache(cache) if cache is not None else None
-    target = site_dir / INDEX_FILE
-    target.write_bytes(index_script(pages(site_dir, known)).encode("utf-8"))
+    target = site_dir / script_path(bucket)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(index_script(bucket, pages(site_dir, urls, known)).encode("utf-8"))
     if cache is not None:
         _write_cache(cache, known)
     return target

@@ -112,6 +112,15 @@ class GlossaryPage:
 
 @dataclass
 class SimplePage:
-    """404 and search pages: no data of their own."""
+    """The 404 page: no data of their own."""
 
     name: str
+
+
+@dataclass
+class SearchPage:
+    """The search page. `buckets`: the search buckets written by the build, the primary (the site
+    bucket) first; empty when the build wrote no search index (`--no-search`)."""
+
+    name: str
+    buckets: list[str] = field(default_factory=list)

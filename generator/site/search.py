@@ -1,27 +1,232 @@
-"""Offline full-text search: pagefind (extended build, which segments Chinese) indexes the output; for pages
-opened from disk (file://, where pagefind cannot load), a plain-script index (offline_search.py)."""
+"""Offline full-text search, split into fixed buckets so that a rebuild re-indexes only what changed.
+
+Two indexes are written from the same pages: pagefind bundles (extended build, which segments Chinese)
+for the site served over http(s), and plain scripts (offline_search.py) for pages opened from disk
+(file://), where pagefind cannot load.
+
+Buckets. The site-wide pages (home, years, units index, glossary, …) form the bucket `site`; each unit's
+pages go to one of UNIT_BUCKETS buckets chosen by a hash of the unit id, so adding or removing a unit
+never moves another, and a unit's pages always share a bucket. Each non-empty bucket gets
+
+    pagefind/<bucket>/          its own pagefind bundle (pagefind's --glob restricted to its pages)
+    search-index/<bucket>.js    its part of the offline index
+
+The `site` bundle is the primary one: it carries pagefind's runtime (pagefind.js, the WebAssembly, the
+UI); the browser merges the others into it (`mergeIndex`), so they keep only their index files.
+
+Reuse. A bucket's key hashes its pages (names and bytes), its name and role, the pagefind version and
+the code version. A bucket whose key equals the one the previous build recorded (in its manifest) is
+linked from the previous output instead of indexed again; the others are indexed, concurrently.
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
+import re
+import shutil
 import subprocess
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.site.offline_search import write_index
+from generator.site import offline_search
+
+UNIT_BUCKETS = 32  # see docs/site.md "Search buckets" for the choice
+SITE_BUCKET = "site"
+BUNDLES = "pagefind"  # pagefind/<bucket>/
+SCHEME = "search-buckets-1"  # bump when the layout of the bucket files changes
+# What a merged (non-primary) bundle needs: pagefind loads nothing else from it.
+MERGED_KEEP = re.compile(r"^(pagefind-entry\.json|pagefind\..*\.pf_meta|(index|fragment|filter)/.*)$")
+_GLOB_SAFE = re.compile(r"^[A-Za-z0-9._/-]+$")
 
 
 class SearchIndexError(RuntimeError):
     pass
 
 
-def index_site(site_dir: Path, cache_dir: Path | None = None) -> None:
-    """Write pagefind/ (index, fragments, UI files) and search-index.js into site_dir, side by side
-    (pagefind runs in its own process). Raises SearchIndexError on failure."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind", "--silent"]
-    pagefind = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def unit_bucket(unit_id: str) -> str:
+    """A stable assignment: the same unit always falls in the same bucket, whatever else is added."""
+    digest = hashlib.sha256(f"search\0{unit_id}".encode("utf-8")).hexdigest()
+    return f"u{int(digest[:8], 16) % UNIT_BUCKETS:02d}"
+
+
+def page_bucket(url: str) -> str:
+    """The bucket of a page (its path relative to the site root)."""
+    parts = url.split("/")
+    return unit_bucket(parts[1]) if len(parts) >= 3 and parts[0] == "units" else SITE_BUCKET
+
+
+def bucket_names(unit_ids) -> list[str]:
+    """The buckets of a site whose units with pages are `unit_ids`: the site bucket (the primary) first."""
+    return [SITE_BUCKET] + sorted({unit_bucket(u) for u in unit_ids})
+
+
+def bundle_dir(bucket: str) -> str:
+    return f"{BUNDLES}/{bucket}/"
+
+
+@dataclass
+class BucketOutput:
+    """What one bucket wrote (relative to the output), and the key it was indexed under."""
+
+    key: str
+    files: list[str]
+
+
+@dataclass
+class SearchResult:
+    buckets: dict[str, BucketOutput] = field(default_factory=dict)
+    indexed: list[str] = field(default_factory=list)  # buckets indexed by this build
+    reused: list[str] = field(default_factory=list)  # buckets linked from the previous output
+
+
+def index_site(site_dir: Path, cache_dir: Path | None = None, previous_dir: Path | None = None,
+               previous: dict[str, BucketOutput] | None = None, jobs: int = 0) -> SearchResult:
+    """Write pagefind/<bucket>/ and search-index/<bucket>.js for every bucket of the site in site_dir.
+    A bucket whose key is the one `previous` records is linked from `previous_dir`; the others are indexed,
+    at most `jobs` pagefind processes at a time (0: one per core). Raises SearchIndexError on failure."""
+    groups = _pages_by_bucket(site_dir)
+    keys = {bucket: _bucket_key(site_dir, bucket, urls) for bucket, urls in groups.items()}
+    result = SearchResult()
+    todo, reuse = [], []
+    for bucket in groups:
+        before = (previous or {}).get(bucket)
+        if (previous_dir is not None and before is not None and before.key == keys[bucket]
+                and all((previous_dir / f).is_file() for f in before.files)):
+            reuse.append(before)
+            result.buckets[bucket] = BucketOutput(keys[bucket], list(before.files))
+            result.reused.append(bucket)
+        else:
+            todo.append(bucket)
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def pagefind(bucket: str) -> None:
+        failure = _run_pagefind(site_dir, bucket, groups[bucket])
+        if failure:
+            with lock:
+                errors.append(failure)
+
+    workers = max(1, min(jobs or _cpus(), len(todo)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        running = [pool.submit(pagefind, bucket) for bucket in todo]
+        # Meanwhile, in this process: the unchanged buckets are linked, the offline index is written.
+        for before in reuse:
+            _link_files(previous_dir, site_dir, before.files)
+        cache = cache_dir / "offline-search" if cache_dir is not None else None
+        for bucket in todo:
+            offline_search.write_bucket(site_dir, bucket, groups[bucket],
+                                        cache / f"{bucket}.pickle" if cache is not None else None)
+        for future in running:
+            future.result()
+    if errors:
+        raise SearchIndexError(f"pagefind 生成搜索索引失败：{errors[0]}")
+    if cache_dir is not None:
+        (cache_dir / "offline-search.pickle").unlink(missing_ok=True)  # the single cache of earlier versions
+    for bucket in todo:
+        if bucket != SITE_BUCKET:
+            _prune_merged(site_dir / bundle_dir(bucket))
+        files = sorted(p.relative_to(site_dir).as_posix() for p in (site_dir / bundle_dir(bucket)).rglob("*")
+                       if p.is_file())
+        result.buckets[bucket] = BucketOutput(keys[bucket], files + [offline_search.script_path(bucket)])
+        result.indexed.append(bucket)
+    result.buckets = dict(sorted(result.buckets.items()))
+    return result
+
+
+def _pages_by_bucket(site_dir: Path) -> dict[str, list[str]]:
+    """Every HTML page of the site (not pagefind's own), grouped by bucket, in path order."""
+    groups: dict[str, list[str]] = {}
+    for url in sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")):
+        if url.startswith(f"{BUNDLES}/"):
+            continue
+        groups.setdefault(page_bucket(url), []).append(url)
+    return dict(sorted(groups.items(), key=lambda item: (item[0] != SITE_BUCKET, item[0])))
+
+
+def _bucket_key(site_dir: Path, bucket: str, urls: list[str]) -> str:
+    """Everything that shapes the bucket's files: its pages, its name and role, pagefind, this code."""
+    from generator.fingerprint import code_version
+
+    digest = hashlib.sha256("\0".join([SCHEME, str(UNIT_BUCKETS), bucket, pagefind_version(), code_version()])
+                            .encode("utf-8"))
+    for url in urls:
+        data = (site_dir / url).read_bytes()
+        digest.update(f"\0{url}\0{len(data)}\0".encode("utf-8"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _glob(urls: list[str]) -> str:
+    """pagefind's --glob for exactly these pages (relative to the site)."""
+    for url in urls:
+        if not _GLOB_SAFE.match(url):
+            raise SearchIndexError(f"无法为搜索索引列出页面：路径“{url}”含有不支持的字符")
+    return urls[0] if len(urls) == 1 else "{" + ",".join(urls) + "}"
+
+
+@functools.lru_cache(maxsize=None)
+def _executable() -> list[str]:
+    """The pagefind binary itself (the extended build when installed), started without a Python in front."""
     try:
-        write_index(site_dir, cache_dir / "offline-search.pickle" if cache_dir is not None else None)
-    finally:
-        stdout, stderr = pagefind.communicate()
-    if pagefind.returncode != 0:
-        raise SearchIndexError(f"pagefind 生成搜索索引失败：{stderr.strip() or stdout.strip()}")
+        from pagefind.service import get_executable
+
+        found = get_executable()
+        if found is not None and os.access(found, os.X_OK):
+            return [str(found)]
+    except ImportError:
+        pass
+    return [sys.executable, "-m", "pagefind"]
+
+
+@functools.lru_cache(maxsize=None)
+def pagefind_version() -> str:
+    try:
+        done = subprocess.run([*_executable(), "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as error:
+        raise SearchIndexError(f"无法运行 pagefind：{error}") from None
+    if done.returncode != 0:
+        raise SearchIndexError(f"无法运行 pagefind：{done.stderr.strip() or done.stdout.strip()}")
+    return done.stdout.strip()
+
+
+def _run_pagefind(site_dir: Path, bucket: str, urls: list[str]) -> str:
+    """Index one bucket into pagefind/<bucket>/; the error message, or "" on success."""
+    command = [*_executable(), "--site", str(site_dir), "--output-subdir", bundle_dir(bucket).rstrip("/"),
+               "--glob", _glob(urls), "--silent"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        return done.stderr.strip() or done.stdout.strip() or f"退出码 {done.returncode}"
+    if not (site_dir / bundle_dir(bucket) / "pagefind-entry.json").is_file():
+        return f"未生成 {bundle_dir(bucket)}pagefind-entry.json"
+    return ""
+
+
+def _prune_merged(bundle: Path) -> None:
+    """A merged bundle runs on the primary's code: drop its copy of pagefind's runtime and UI."""
+    for path in sorted(bundle.rglob("*"), reverse=True):
+        relative = path.relative_to(bundle).as_posix()
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif not MERGED_KEEP.match(relative):
+            path.unlink()
+
+
+def _link_files(source: Path, target_root: Path, files: list[str]) -> None:
+    """Hard links where the file system allows, copies elsewhere."""
+    for name in files:
+        target = target_root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source / name, target)
+        except OSError:
+            shutil.copy2(source / name, target)
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

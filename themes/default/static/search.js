@@ -1,17 +1,31 @@
 // Search, entirely on this site (never a CDN, no request to another host).
-// Served over http(s): the pagefind UI. Opened from disk (file://), where browsers block pagefind's
-// fetch and WebAssembly: a simple search over search-index.js, a plain script written by the build
-// (generator/site/offline_search.py): every word of the query must occur in the page's title, headings
-// or text (substring match, which suits Chinese: no spaces between words). ?q=… searches at once.
+// The index is split into buckets (generator/site/search.py); the search page lists them, the primary
+// (the site-wide pages, which carries pagefind's code) first, in data-search-buckets.
+// Served over http(s): the pagefind UI on the primary bundle pagefind/<bucket>/, with every other bundle
+// merged in (mergeIndex), so results from all buckets come in one list, ranked together.
+// Opened from disk (file://), where browsers block pagefind's fetch and WebAssembly: a simple search over
+// search-index/<bucket>.js, plain scripts written by the build (generator/site/offline_search.py): every
+// word of the query must occur in the page's title, headings or text (substring match, which suits
+// Chinese: no spaces between words). ?q=… searches at once.
 (function () {
   "use strict";
   var root = new URL("../", document.currentScript.src).href; // static/search.js → the site root
   var query = new URLSearchParams(window.location.search).get("q") || "";
   var MAX_RESULTS = 100;
 
-  function pagefind() {
-    if (typeof PagefindUI === "undefined") { return; }
+  function buckets(box) {
+    return (box.getAttribute("data-search-buckets") || "").split(/\s+/).filter(function (b) { return b.length > 0; });
+  }
+
+  function pagefind(names) {
+    if (typeof PagefindUI === "undefined" || !names.length) { return; }
+    // Absolute paths on this host: pagefind resolves them in its worker, and the bundles sit below
+    // pagefind/, so result URLs are rooted explicitly at the site root (works under any sub-path).
+    var bundle = function (name) { return new URL("pagefind/" + name + "/", root).pathname; };
+    var baseUrl = new URL(root).pathname;
     var ui = new PagefindUI({ element: "#search", showSubResults: true, showImages: false,
+      bundlePath: bundle(names[0]), baseUrl: baseUrl,
+      mergeIndex: names.slice(1).map(function (name) { return { bundlePath: bundle(name), baseUrl: baseUrl }; }),
       translations: { placeholder: "搜索单位、科目、名词……", zero_results: "没有找到“[SEARCH_TERM]”" } });
     if (query) { ui.triggerSearch(query); }
   }
@@ -63,9 +77,7 @@
     return p;
   }
 
-  function offline() {
-    var box = document.getElementById("search");
-    if (!box) { return; }
+  function offline(box, names) {
     var form = element("form", { "class": "offline-search", role: "search", method: "get" });
     var label = element("label", { "for": "search-q" }, "搜索关键词");
     var input = element("input", { id: "search-q", type: "search", name: "q", autocomplete: "off",
@@ -80,18 +92,20 @@
     box.appendChild(status);
     box.appendChild(list);
 
+    var pages = [], missing = [];
+
     function run() {
-      var index = window.BUDGETSITE_SEARCH_INDEX, words = terms(input.value);
+      var words = terms(input.value);
       list.textContent = "";
       if (!words.length) { status.textContent = "请输入要搜索的字词，多个字词以空格分隔。"; return; }
       var hits = [];
-      index.pages.forEach(function (page, order) {
+      pages.forEach(function (page, order) {
         var value = score(page, words);
         if (value > 0) { hits.push({ page: page, value: value, order: order }); }
       });
       hits.sort(function (a, b) { return b.value - a.value || a.order - b.order; });
-      status.textContent = hits.length ? "找到 " + hits.length + " 个页面（本地搜索）" :
-        "没有找到“" + input.value.trim() + "”";
+      status.textContent = (hits.length ? "找到 " + hits.length + " 个页面（本地搜索）" :
+        "没有找到“" + input.value.trim() + "”") + (missing.length ? "；部分本地搜索索引未能载入，结果可能不全。" : "");
       hits.slice(0, MAX_RESULTS).forEach(function (hit) {
         var item = element("li", { "class": "search-result" });
         item.appendChild(element("a", { href: new URL(hit.page[0], root).href }, hit.page[1]));
@@ -100,22 +114,41 @@
       });
     }
 
-    status.textContent = "正在载入本地搜索索引……";
-    var loader = document.createElement("script");
-    loader.src = root + "search-index.js";
-    loader.addEventListener("load", function () {
-      if (!window.BUDGETSITE_SEARCH_INDEX) { status.textContent = "本地搜索索引无效。"; return; }
+    // Every bucket's script adds its part to one global; once all have loaded (or failed), their pages
+    // are searched together, in path order, as one index.
+    function ready() {
+      var index = window.BUDGETSITE_SEARCH_INDEX || {};
+      names.forEach(function (name) {
+        var part = index[name];
+        if (part && part.pages) { pages = pages.concat(part.pages); } else if (missing.indexOf(name) < 0) { missing.push(name); }
+      });
+      if (missing.length === names.length) {
+        status.textContent = "未找到本地搜索索引（search-index/），无法在本地文件中搜索。";
+        return;
+      }
+      pages.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
       var timer = null;
       input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 150); });
       run();
+    }
+
+    status.textContent = "正在载入本地搜索索引……";
+    var pending = names.length;
+    function settled() { pending -= 1; if (pending === 0) { ready(); } }
+    names.forEach(function (name) {
+      var loader = document.createElement("script");
+      loader.src = root + "search-index/" + name + ".js";
+      loader.addEventListener("load", settled);
+      loader.addEventListener("error", settled);
+      document.body.appendChild(loader);
     });
-    loader.addEventListener("error", function () {
-      status.textContent = "未找到本地搜索索引（search-index.js），无法在本地文件中搜索。";
-    });
-    document.body.appendChild(loader);
   }
 
   window.addEventListener("DOMContentLoaded", function () {
-    if (window.location.protocol === "file:") { offline(); } else { pagefind(); }
+    var box = document.getElementById("search");
+    if (!box) { return; }
+    var names = buckets(box);
+    if (!names.length) { return; }
+    if (window.location.protocol === "file:") { offline(box, names); } else { pagefind(names); }
   });
 })();

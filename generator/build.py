@@ -23,7 +23,6 @@ from generator import fingerprint
 from generator.manifest import Manifest, UnitOutput
 
 
-INDEX_OUTPUTS = ("pagefind", "search-index")  # what the search stage adds to the site (site.search)
 BACKGROUND_REMOVAL = 5000  # files in a replaced output above which it is removed in the background
 
 
@@ -312,7 +311,10 @@ def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch, pd
         pdf_seconds += pdf_worker.finish()
         watch.lap("pdf")
     unit_files = {f for u in units_out.values() for f in u.files}
-    site_files = sorted(f for f in _files_below(staging) if f not in unit_files)
+    site_files = {f for f in _files_below(staging) if f not in unit_files}
+    if search is not None:  # with the buckets left in place in the output when patching
+        site_files.update(f for bucket in search.buckets.values() for f in bucket.files)
+    site_files = sorted(site_files)
     return _Assembled(units_out, site_files, pages, [r.unit_id for r in results], len(units) - len(results),
                       pdf_seconds, search)
 
@@ -361,22 +363,30 @@ def _site_pages(report, plan: _Plan, staging: Path, years: list[int], units_out:
 
 
 def _index(staging: Path, plan: _Plan, units_out: dict, rendered: set[str]):
-    """The search indexes (generator.site.search) read every page. When patching, the pages of units
-    left in the output are not in staging: the indexer then reads a view of the whole site made of
-    hard links, and what it writes is moved into staging."""
-    from generator.site.search import SearchIndexError, index_site
+    """The search indexes (generator.site.search), keyed by page: a unit's pages by its render key,
+    the site's own pages by their bytes. When patching, only the buckets that hold a rendered unit (and
+    the site bucket) can change: the indexer reads a view of their pages made of hard links, what it
+    writes is moved into staging, and the other buckets stay where they are in the output."""
+    from generator.site.search import SearchIndexError, index_site, page_bucket, unit_bucket
 
+    page_keys = {f: out.render_key for out in units_out.values() for f in out.files if f.endswith(".html")}
+    pages = [f for f in _files_below(staging) if f.endswith(".html") and f not in page_keys] + list(page_keys)
     site_dir = staging
     if plan.patching:
         site_dir = _staging(plan.output, "view")
         _link_files(staging, site_dir, [f for f in _files_below(staging) if f.endswith(".html")])
-        kept = [f for unit_id, u in units_out.items() if unit_id not in rendered for f in u.files if f.endswith(".html")]
+        touched = {page_bucket(f) for unit_id in rendered for f in units_out[unit_id].files}
+        touched |= {unit_bucket(unit_id) for unit_id in set(plan.previous.units) - set(units_out)}  # removed
+        kept = [f for unit_id, out in units_out.items() if unit_id not in rendered for f in out.files
+                if f.endswith(".html") and page_bucket(f) in touched]
         _link_files(plan.output, site_dir, kept)
     try:
-        search = index_site(site_dir, plan.cache_dir, plan.output, plan.previous_search(), plan.opts.jobs)
+        search = index_site(site_dir, plan.cache_dir, plan.output, plan.previous_search(), plan.opts.jobs,
+                            pages=pages, page_keys=page_keys, link_reused=not plan.patching)
         if site_dir != staging:
-            for name in INDEX_OUTPUTS:
-                if (site_dir / name).exists():
+            for bucket in search.indexed:
+                for name in search.buckets[bucket].files:
+                    (staging / name).parent.mkdir(parents=True, exist_ok=True)
                     os.replace(site_dir / name, staging / name)
         return search
     except SearchIndexError as error:
@@ -477,15 +487,30 @@ def _patch(staging: Path, output: Path, previous: Manifest, manifest: Manifest, 
         _replace(staging / "units" / unit_id, output / "units" / unit_id, old / "units" / unit_id)
     made = _top_entries(manifest.site_files)
     for name in sorted(made | _top_entries(previous.site_files)):
+        if name in made and not (staging / name).exists():
+            continue  # made by an earlier build and still current (an unchanged search bucket)
         _replace(staging / name, output / name, old / name)
     shutil.rmtree(staging, ignore_errors=True)
     _discard(old, sum(len(previous.units[u].files) for u in rendered + removed if u in previous.units))
 
 
 def _top_entries(site_files: list[str]) -> set[str]:
-    """The first path component of each site file; below units/, the file itself (units/index.html),
-    since unit folders are replaced one by one."""
-    return {f if f.startswith("units/") else f.split("/", 1)[0] for f in site_files}
+    """What the commit replaces whole: each top-level entry, except that below units/ each file
+    (units/index.html; unit folders are replaced one by one), and each search bucket on its own
+    (pagefind/<bucket>, search-index/<bucket>.js), so that unchanged buckets stay where they are."""
+    from generator.site.offline_search import INDEX_DIR
+    from generator.site.search import BUNDLES
+
+    entries = set()
+    for name in site_files:
+        parts = name.split("/")
+        if parts[0] in ("units", INDEX_DIR):
+            entries.add(name)
+        elif parts[0] == BUNDLES:
+            entries.add("/".join(parts[:2]))
+        else:
+            entries.add(parts[0])
+    return entries
 
 
 def _replace(new: Path, current: Path, old: Path) -> None:

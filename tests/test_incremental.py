@@ -154,6 +154,21 @@ def test_one_changed_unit_reindexes_only_its_search_bucket(content, tmp_path):
     assert_same_tree(fresh, output)
 
 
+def test_a_removed_unit_is_taken_out_of_the_search_bucket_it_shared(content, tmp_path, monkeypatch):
+    import generator.site.search as search
+
+    monkeypatch.setattr(search, "UNIT_BUCKETS", 1)  # every unit in one bucket
+    work = tmp_path / "content"
+    shutil.copytree(content, work)
+    output, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(work, output, jobs=1)
+    shutil.rmtree(work / "units" / "unit-00004")
+    result = build(work, output, jobs=1)
+    assert result.rendered == 0 and "u00" in result.search_indexed  # indexed again from the other units
+    build(work, fresh, jobs=1, reuse=False)
+    assert_same_tree(fresh, output)
+
+
 def test_a_commit_cut_short_is_not_trusted_by_the_next_build(content, tmp_path, monkeypatch):
     import generator.build as pipeline
 

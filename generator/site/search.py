@@ -85,12 +85,19 @@ class SearchResult:
 
 
 def index_site(site_dir: Path, cache_dir: Path | None = None, previous_dir: Path | None = None,
-               previous: dict[str, BucketOutput] | None = None, jobs: int = 0) -> SearchResult:
+               previous: dict[str, BucketOutput] | None = None, jobs: int = 0, *,
+               pages: list[str] | None = None, page_keys: dict[str, str] | None = None,
+               link_reused: bool = True) -> SearchResult:
     """Write pagefind/<bucket>/ and search-index/<bucket>.js for every bucket of the site in site_dir.
-    A bucket whose key is the one `previous` records is linked from `previous_dir`; the others are indexed,
-    at most `jobs` pagefind processes at a time (0: one per core). Raises SearchIndexError on failure."""
-    groups = _pages_by_bucket(site_dir)
-    keys = {bucket: _bucket_key(site_dir, bucket, urls) for bucket, urls in groups.items()}
+    A bucket whose key is the one `previous` records is linked from `previous_dir` (or, without
+    `link_reused`, left where it is, for the caller to keep); the others are indexed, at most `jobs`
+    pagefind processes at a time (0: one per core). Raises SearchIndexError on failure.
+
+    `pages`: the site's pages, when site_dir holds only those of the buckets that may have changed.
+    `page_keys`: for some pages, a key that changes whenever the page's bytes do (the unit's render
+    key), so that the page need not be read to key its bucket."""
+    groups = _group(pages) if pages is not None else _pages_by_bucket(site_dir)
+    keys = {bucket: _bucket_key(site_dir, bucket, urls, page_keys or {}) for bucket, urls in groups.items()}
     result = SearchResult()
     todo, reuse = [], []
     for bucket in groups:
@@ -115,7 +122,7 @@ def index_site(site_dir: Path, cache_dir: Path | None = None, previous_dir: Path
     with ThreadPoolExecutor(max_workers=workers) as pool:
         running = [pool.submit(pagefind, bucket) for bucket in todo]
         # Meanwhile, in this process: the unchanged buckets are linked, the offline index is written.
-        for before in reuse:
+        for before in reuse if link_reused else []:
             _link_files(previous_dir, site_dir, before.files)
         cache = cache_dir / "offline-search" if cache_dir is not None else None
         for bucket in todo:
@@ -140,21 +147,28 @@ def index_site(site_dir: Path, cache_dir: Path | None = None, previous_dir: Path
 
 def _pages_by_bucket(site_dir: Path) -> dict[str, list[str]]:
     """Every HTML page of the site (not pagefind's own), grouped by bucket, in path order."""
+    return _group(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
+
+
+def _group(urls) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
-    for url in sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")):
+    for url in sorted(urls):
         if url.startswith(f"{BUNDLES}/"):
             continue
         groups.setdefault(page_bucket(url), []).append(url)
     return dict(sorted(groups.items(), key=lambda item: (item[0] != SITE_BUCKET, item[0])))
 
 
-def _bucket_key(site_dir: Path, bucket: str, urls: list[str]) -> str:
+def _bucket_key(site_dir: Path, bucket: str, urls: list[str], page_keys: dict[str, str]) -> str:
     """Everything that shapes the bucket's files: its pages, its name and role, pagefind, this code."""
     from generator.fingerprint import code_version
 
     digest = hashlib.sha256("\0".join([SCHEME, str(UNIT_BUCKETS), bucket, pagefind_version(), code_version()])
                             .encode("utf-8"))
     for url in urls:
+        if url in page_keys:
+            digest.update(f"\0{url}\0key\0{page_keys[url]}".encode("utf-8"))
+            continue
         data = (site_dir / url).read_bytes()
         digest.update(f"\0{url}\0{len(data)}\0".encode("utf-8"))
         digest.update(data)

@@ -101,13 +101,14 @@ class Measure:
     seconds: list[float] = field(default_factory=list)
     peak_mb: float = 0.0
     note: str = ""
+    stages: dict[str, float] = field(default_factory=dict)  # a build's seconds per stage (its last run)
 
     def row(self) -> dict:
         if not self.seconds:
             return {"stage": self.name, "note": self.note}
         return {"stage": self.name, "min": round(min(self.seconds), 3), "median": round(statistics.median(self.seconds), 3),
                 "max": round(max(self.seconds), 3), "runs": len(self.seconds), "peak_mb": round(self.peak_mb, 1),
-                "note": self.note}
+                "note": self.note, **({"stages": self.stages} if self.stages else {})}
 
 
 def run_measured(args: list[str], env: dict | None = None) -> tuple[float, float, int]:
@@ -120,7 +121,9 @@ def run_measured(args: list[str], env: dict | None = None) -> tuple[float, float
     return elapsed, usage.ru_maxrss / 1024, process.returncode
 
 
-def measure(name: str, args: list[str], runs: int, prepare=None, note: str = "") -> Measure:
+def measure(name: str, args: list[str], runs: int, prepare=None, note: str = "", stats: Path | None = None) -> Measure:
+    """`stats`: the file the command writes its `--stats` to; the stages of its last run are kept and
+    the three longest named in the note."""
     result = Measure(name, note=note)
     for _ in range(runs):
         if prepare is not None:
@@ -131,6 +134,11 @@ def measure(name: str, args: list[str], runs: int, prepare=None, note: str = "")
             return result
         result.seconds.append(seconds)
         result.peak_mb = max(result.peak_mb, peak)
+        if stats is not None and stats.exists():
+            result.stages = json.loads(stats.read_text(encoding="utf-8")).get("stages", {})
+    if result.stages:
+        longest = sorted(result.stages.items(), key=lambda item: -item[1])[:3]
+        result.note = "；".join(filter(None, [result.note, "主要：" + " · ".join(f"{k} {v:.2f}" for k, v in longest)]))
     return result
 
 
@@ -143,7 +151,9 @@ def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bo
     results = [Measure("生成样例内容", [time.perf_counter() - started], note=f"{units} 个单位 × {years} 年")]
     python = [sys.executable, "-m", "generator"]
     check = python + ["check", "--content", str(content), "--cache-dir", str(cache)]
-    build = python + ["build", "--content", str(content), "--output", str(output), "--jobs", str(jobs)]
+    stats = workdir / "build-stats.json"
+    build = python + ["build", "--content", str(content), "--output", str(output), "--jobs", str(jobs),
+                      "--stats", str(stats)]
 
     def cold():
         shutil.rmtree(cache, ignore_errors=True)
@@ -151,21 +161,21 @@ def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bo
     results.append(measure("check（无缓存）", check + ["--no-cache"], runs))
     run_measured(check)  # fill the cache
     results.append(measure("check（有缓存）", check, runs))
-    results.append(measure("build（全量，图表冷）", build + ["--clean"], 1, prepare=cold))
-    results.append(measure("build（全量，图表热）", build + ["--clean"], runs))
+    results.append(measure("build（全量，图表冷）", build + ["--clean"], 1, prepare=cold, stats=stats))
+    results.append(measure("build（全量，图表热）", build + ["--clean"], runs, stats=stats))
     chart_cost = results[-2].seconds[0] - statistics.median(results[-1].seconds) if results[-1].seconds else 0
     results.append(Measure("图表渲染", [max(chart_cost, 0.0)], note="全量构建冷、热图表缓存之差"))
-    results.append(measure("build（无变化重建）", build, runs))
-    results.append(measure("build（一个单位改动）", build, runs, prepare=_touch_one(content)))
+    results.append(measure("build（无变化重建）", build, runs, stats=stats))
+    results.append(measure("build（一个单位改动）", build, runs, prepare=_touch_one(content), stats=stats))
     if with_pdf:
-        stats = workdir / "pdf-stats.json"
-        pdf_build = build + ["--pdf", "--stats", str(stats)]
-        total = measure("build --pdf（全部 PDF）", pdf_build + ["--clean"], 1)
+        pdf_build = build + ["--pdf"]
+        total = measure("build --pdf（全部 PDF）", pdf_build + ["--clean"], 1, stats=stats)
         results.append(total)
-        if stats.exists():
+        if total.seconds and stats.exists():
             each = json.loads(stats.read_text(encoding="utf-8"))["pdf_seconds"]
             results.append(Measure("PDF（每份，工作进程内）", each, note=f"{len(each)} 份"))
-        results.append(measure("build --pdf（一个单位改动）", pdf_build, runs, prepare=_touch_one(content)))
+        results.append(measure("build --pdf（一个单位改动）", pdf_build, runs, prepare=_touch_one(content),
+                               stats=stats))
     return results
 
 

@@ -1,28 +1,50 @@
-"""Post-processing of the archival PDF with pikepdf, keeping the output deterministic."""
+"""Last touches to the archival PDF, made on WeasyPrint's pydyf objects before the file is written."""
 
 from __future__ import annotations
 
-import io
-
-import pikepdf
+import pydyf
 
 
-def tidy(data: bytes) -> bytes:
-    """Remove duplicate /AF entries (WeasyPrint lists each attachment twice); the file ID stays content-derived."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        af = pdf.Root.get("/AF")
-        if af is None:
-            return data
-        unique, seen = [], set()
-        for spec in af:
-            key = spec.objgen
-            if key not in seen:
-                seen.add(key)
-                unique.append(spec)
-        if len(unique) == len(af):
-            return data
-        pdf.Root.AF = pikepdf.Array(unique)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
-        return out.getvalue()
+def finish_archival(document, pdf: pydyf.PDF) -> None:
+    """WeasyPrint's `finisher`: remove the duplicate /AF entries, then serialise each object once."""
+    dedupe_associated_files(pdf)
+    serialise_once(pdf)
+
+
+def dedupe_associated_files(pdf: pydyf.PDF) -> None:
+    """WeasyPrint lists each attachment twice in the catalogue's /AF (from the name tree and from the
+    file specifications); keep the first of each, in order."""
+    af = pdf.catalog.get("AF")
+    if af is None:
+        return
+    seen: set[bytes] = set()
+    unique = [ref for ref in af if not (ref in seen or seen.add(ref))]
+    if len(unique) != len(af):
+        pdf.catalog["AF"] = pydyf.Array(unique)
+
+
+class _Serialised(pydyf.Object):
+    """An indirect object whose bytes are already made."""
+
+    def __init__(self, original: pydyf.Object):
+        super().__init__()
+        self.number, self.generation, self.free = original.number, original.generation, original.free
+        self._compressible = original.compressible
+        self._data = original.data
+
+    @property
+    def data(self) -> bytes:
+        return self._data
+
+    @property
+    def compressible(self) -> bool:
+        return self._compressible
+
+
+def serialise_once(pdf: pydyf.PDF) -> None:
+    """pydyf computes the file identifier (which PDF/A requires) from the bytes of every object, then
+    writes every object: each object is serialised, and each stream deflated, twice. Freeze the bytes
+    now, when nothing changes any more; the file is byte for byte what pydyf would write."""
+    for index, obj in enumerate(pdf.objects):
+        if obj.free != "f" and obj.number is not None:
+            pdf.objects[index] = _Serialised(obj)

@@ -11,8 +11,9 @@ from urllib.parse import urljoin, urlsplit
 
 import jinja2
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 
-from generator.pdf.archive import tidy
+from generator.pdf.archive import finish_archival
 from generator.pdf.attachments import attachments
 from generator.pdf.dates import w3c
 from generator.pdf.fetcher import SafeFetcher
@@ -81,13 +82,40 @@ def render_html(template: str, theme: Path, **values) -> str:
     return environment(theme).get_template(template).render(**values)
 
 
+@dataclass(frozen=True)
+class Engine:
+    """What WeasyPrint lets one process keep from one PDF to the next: the font configuration (with
+    Pango's font map and its caches of loaded fonts and metrics), the parsed print stylesheet and the
+    fetcher. None of it depends on the document, so a PDF is byte-identical whether it is the first
+    or the hundredth rendered by the process (tests/test_pdf.py checks this)."""
+
+    fetcher: SafeFetcher
+    font_config: FontConfiguration
+    stylesheet: weasyprint.CSS
+
+
+def engine(theme: Path, roots: list[Path]) -> Engine:
+    """The process's engine for this theme and these roots; the stylesheet is parsed again only when
+    its text changes (`serve` rebuilds after a theme edit)."""
+    css = (theme / "print.css").read_text(encoding="utf-8")
+    return _engine(theme.resolve(), tuple(Path(r).resolve() for r in roots), css)
+
+
+@lru_cache(maxsize=4)
+def _engine(theme: Path, roots: tuple[Path, ...], css: str) -> Engine:
+    fetcher = SafeFetcher([theme, *roots])
+    font_config = FontConfiguration()
+    stylesheet = weasyprint.CSS(string=css, base_url=theme.as_uri() + "/", url_fetcher=fetcher,
+                                font_config=font_config)
+    return Engine(fetcher, font_config, stylesheet)
+
+
 def write_pdf(job: Job, theme: Path, roots: list[Path], archival: bool = True) -> bytes:
     """Render HTML to PDF bytes; archival = PDF/A-3b, tagged, with the data files attached."""
-    fetcher = SafeFetcher([theme, *roots])
-    html = weasyprint.HTML(string=job.html, base_url=theme.as_uri() + "/", url_fetcher=fetcher)
-    css = weasyprint.CSS(filename=str(theme / "print.css"), url_fetcher=fetcher)
-    options = {"stylesheets": [css], "pdf_tags": True}
+    shared = engine(theme, roots)
+    html = weasyprint.HTML(string=job.html, base_url=theme.as_uri() + "/", url_fetcher=shared.fetcher)
+    options = {"stylesheets": [shared.stylesheet], "font_config": shared.font_config, "pdf_tags": True}
     if archival:
-        options |= {"pdf_variant": PDF_VARIANT, "attachments": attachments(job.files, job.date)}
-        return tidy(html.write_pdf(**options))
+        options |= {"pdf_variant": PDF_VARIANT, "attachments": attachments(job.files, job.date),
+                    "finisher": finish_archival}
     return html.write_pdf(**options)

@@ -15,6 +15,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from generator.pdf.archive import finish_archival
 from generator.pdf.attachments import attachments
+from generator.pdf.columns import column_widths
 from generator.pdf.dates import w3c
 from generator.pdf.fetcher import SafeFetcher
 
@@ -53,8 +54,10 @@ def theme_dir(name: str = "print") -> Path:
 
 @lru_cache(maxsize=4)
 def environment(theme: Path) -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme)), autoescape=True,
-                              trim_blocks=False, lstrip_blocks=False, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme)), autoescape=True,
+                             trim_blocks=False, lstrip_blocks=False, undefined=jinja2.StrictUndefined)
+    env.globals["column_widths"] = column_widths
+    return env
 
 
 def absolutize_images(html: str, base: Path) -> str:

@@ -82,6 +82,8 @@ def test_fonts_are_embedded_cjk(fengnan):
     assert embedded == len(names) > 0
     assert any("NotoSerifCJK" in n for n in names), names
     assert any("NotoSansCJK" in n for n in names), names
+    # Three faces: bold text is set in the sans (the heading face), so the serif bold is never embedded.
+    assert len(names) == 3 and not any("Serif" in n and "Bold" in n for n in names), names
 
 
 def test_chinese_text_is_extractable(text):

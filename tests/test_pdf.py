@@ -171,4 +171,7 @@ def test_charts_are_vector_graphics(fengnan, text):
     assert "收入来源构成" in text
     with pikepdf.open(io.BytesIO(fengnan)) as pdf:
         images = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
-    assert not images
+        figures = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/S") == "/Figure"]
+        assert not images
+        # each chart is a tagged figure whose alternative text gives its data
+        assert figures and all("（单位：万元）" in str(f.get("/Alt", "")) for f in figures)

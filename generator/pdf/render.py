@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,7 +58,14 @@ def environment(theme: Path) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme)), autoescape=True,
                              trim_blocks=False, lstrip_blocks=False, undefined=jinja2.StrictUndefined)
     env.globals["column_widths"] = column_widths
+    env.filters["svg_data_url"] = svg_data_url
     return env
+
+
+def svg_data_url(svg: str) -> str:
+    """A chart as an image URL: WeasyPrint parses it with ElementTree, not as part of the HTML tree, where
+    its hundreds of elements would be tokenised by the HTML parser and styled by the cascade."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def absolutize_images(html: str, base: Path) -> str:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -154,6 +157,20 @@ def test_byte_identical_renders(report, fengnan, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     again = render(unit_job(report.contexts["fengnan-renda/2023"], report.site), report.site)
     assert again == fengnan
+
+
+def test_same_bytes_whatever_the_process_rendered_before(report, fengnan, monkeypatch, tmp_path):
+    """A worker keeps WeasyPrint's font configuration and stylesheet from one PDF to the next: a PDF
+    rendered after others in this process equals the one a fresh process renders."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    here = render(unit_job(report.contexts["guangyang-zhengfuban/2022"], report.site), report.site)
+    out = tmp_path / "fresh.pdf"
+    script = ("import sys; from pathlib import Path; from generator.check import check_site; "
+              "from generator.pdf.build import render, unit_job; r = check_site(Path(sys.argv[1])); "
+              "Path(sys.argv[2]).write_bytes(render(unit_job(r.contexts['guangyang-zhengfuban/2022'], r.site), r.site))")
+    subprocess.run([sys.executable, "-c", script, str(CONTENT), str(out)], cwd=ROOT, check=True,
+                   env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(ROOT)})
+    assert out.read_bytes() == here
 
 
 def test_compendium_has_every_unit(report, monkeypatch):

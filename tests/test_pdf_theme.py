@@ -1,5 +1,6 @@
-"""Column widths of the printed tables (fixed table layout): from the table model, equal money columns,
-room for every amount, the automatic layout when they cannot fit, and the geometry of print.css."""
+"""The print theme's tables, without rendering a PDF: column widths for the fixed table layout (from the
+table model, equal money columns, room for every amount, the automatic layout when they cannot fit, the
+geometry of print.css) and the caption line."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from generator.document import build_document
 from generator.pdf import columns
 from generator.pdf.build import unit_job
 from generator.pdf.columns import column_widths, text_em
-from generator.pdf.render import theme_dir
+from generator.pdf.render import environment, theme_dir
 from generator.tables import Row, Table, head, money, text
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
@@ -103,3 +104,16 @@ def test_geometry_agrees_with_print_css():
         assert float(indent) == pytest.approx(level * columns.INDENT)
     assert "white-space: nowrap" in re.search(r"td\.money, table\.data td\.number \{[^}]*\}", css).group(0)
     assert "white-space: nowrap" in re.search(r"table\.data td\.code \{[^}]*\}", css).group(0)
+
+
+@pytest.mark.parametrize("name, flex", [("某某单位", False), ("Some Office 某单位", True)])
+def test_caption_items_are_separated_by_one_space(name, flex):
+    """The caption is justified on the spaces between its items; a name with spaces keeps the flex layout."""
+    t = _table("1.00", 2)
+    t.unit_name = name
+    html = environment(theme_dir()).from_string(
+        '{% from "_macros.html.j2" import table_block %}{{ table_block(t, "x") }}').render(t=t)
+    caption = re.search(r'<p class="(table-caption[^"]*)">\s*(.*?)\s*</p>', html, re.S)
+    assert (caption.group(1) == "table-caption flex") == flex
+    assert caption.group(2) == (f"<span>编制单位：{name}</span> <span>预算年度：2023年</span> "
+                                '<span class="money-unit">单位：万元</span>')

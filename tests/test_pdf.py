@@ -149,6 +149,8 @@ def test_pdfa3b_claim_and_attachments(fengnan):
         assert len(pdf.Root.AF) == len(names)
         assert all(str(spec.AFRelationship) == "/Data" for spec in pdf.Root.AF)
         assert "/StructTreeRoot" in pdf.Root  # tagged
+        check = getattr(pdf, "check_pdf_syntax", None) or pdf.check  # pikepdf < 9: check()
+        assert check() == []  # the finisher's objects and streams are well formed
         csv = pdf.attachments["fengnan-renda-2023-summary.csv"].get_file().read_bytes().decode("utf-8-sig")
         assert "1043.55" in csv
 

@@ -109,7 +109,7 @@ class Engine:
 
 def engine(theme: Path, roots: list[Path]) -> Engine:
     """The process's engine for this theme and these roots; the stylesheet is parsed again only when
-    its text changes (`serve` rebuilds after a theme edit)."""
+    its text changes, so a long-running process sees an edited theme."""
     css = (theme / "print.css").read_text(encoding="utf-8")
     return _engine(theme.resolve(), tuple(Path(r).resolve() for r in roots), css)
 

@@ -10,9 +10,27 @@ DEFLATE_LEVEL = 6  # pydyf deflates at 9: twice the time for 1 % smaller files (
 
 
 def finish_archival(document, pdf: pydyf.PDF) -> None:
-    """WeasyPrint's `finisher`: remove the duplicate /AF entries, then serialise each object once."""
+    """WeasyPrint's `finisher`: sort the attachments' name tree, remove the duplicate /AF entries, then
+    serialise each object once."""
+    sort_embedded_files(pdf)
     dedupe_associated_files(pdf)
     serialise_once(pdf)
+
+
+def sort_embedded_files(pdf: pydyf.PDF) -> None:
+    """The keys of a name tree must be sorted (ISO 32000-1, 7.9.6); WeasyPrint lists the attachments
+    in the order they were given (the JSON, then each table's CSV)."""
+    reference = pdf.catalog.get("Names", {}).get("EmbeddedFiles")
+    if reference is None:
+        return
+    tree = pdf.objects[int(reference.split()[0])]
+    pairs = sorted(zip(tree["Names"][0::2], tree["Names"][1::2]), key=lambda pair: _string_bytes(pair[0]))
+    tree["Names"] = pydyf.Array([item for pair in pairs for item in pair])
+
+
+def _string_bytes(key) -> bytes:
+    value = key.string if isinstance(key, pydyf.String) else key
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
 
 
 def dedupe_associated_files(pdf: pydyf.PDF) -> None:

@@ -115,6 +115,26 @@ def test_every_table_number_is_printed(text, document):
     assert not missing
 
 
+def test_table_rows_stay_whole_and_headers_repeat(reader, document):
+    """Fixed table layout still keeps each row on one page and repeats the header rows on each page."""
+    pages = [re.sub(r"\s+", "", page.extract_text()) for page in reader.pages]
+    spanning = []
+    for table in document.tables:
+        heads = [re.sub(r"\s+", "", c.text) for row in table.header for c in row]
+        on = set()
+        for row in table.rows:
+            texts = [re.sub(r"\s+", "", c.text) for c in row.cells if c.text and c.kind != "merged"]
+            hits = [n for n, page in enumerate(pages) if all(t in page for t in texts)]
+            assert hits, (table.id, texts)  # every cell of the row on one page
+            if len(hits) == 1:
+                on.add(hits[0])
+        for n in on:
+            assert all(h in pages[n] for h in heads), (table.id, n + 1)
+        if len(on) > 1:
+            spanning.append(table.id)
+    assert "summary" in spanning and "basic_economic" in spanning  # continued on a next page, header repeated
+
+
 def test_bookmarks(reader, document):
     def titles(items):
         for item in items:

@@ -69,6 +69,14 @@ def _table(amount: str, count: int) -> Table:
     return t
 
 
+def test_header_cells_below_a_rowspan_belong_to_their_own_column():
+    header = [[text("编码", rowspan=2), text("金额", colspan=2)], head("AMOUNT-IN-TEN-THOUSAND-YUAN", "短")]
+    t = Table("x", "测试表", "单位", 2023, header, [], ["编码", "甲", "乙"], ["code", "money", "money"])
+    t.rows = [Row([text("201", "code"), money(Decimal("1.00")), money(Decimal("2.00"))])]
+    widths = column_widths(t)
+    assert widths[0] < 10 and widths[1] == widths[2]  # the long title widens the money columns, not the code
+
+
 def test_automatic_layout_when_the_amounts_cannot_fit():
     assert column_widths(_table("1.00", 8)) is not None
     assert column_widths(_table("123456789012.00", 20)) is None

@@ -59,7 +59,7 @@ def column_widths(table: Table) -> list[float] | None:
 
 def _key(table: Table) -> tuple:
     """What the widths depend on, hashable (the same table is printed in a unit PDF and a compendium)."""
-    header = tuple(tuple((c.text, c.kind, c.colspan) for c in row) for row in table.header)
+    header = tuple(tuple((c.text, c.colspan, c.rowspan) for c in row) for row in table.header)
     body = tuple((row.indent, tuple((c.text, c.kind, c.colspan) for c in row.cells)) for row in table.rows)
     return table.wide, tuple(table.column_kinds), header, body
 
@@ -80,13 +80,16 @@ def _widths(key: tuple) -> tuple[float, ...] | None:
 
     for column, kind in enumerate(kinds):
         need(column, PADDING + (TEXT_MIN_EM * em if kind in ("text", "label") else 0), PADDING)
-    for row in header:
+    spanned: set[tuple[int, int]] = set()  # (header row, column) covered by a cell from a row above
+    for number, row in enumerate(header):
         column = 0
-        for text, _, colspan in row:
+        for text, colspan, rowspan in row:
+            while (number, column) in spanned:
+                column += 1
             if colspan == 1 and column < count:
-                kind = kinds[column]
                 need(column, PADDING + unbreakable_em(text) * em,
-                     PADDING + (min(text_em(text), HEADER_EM.get(kind, 8.0)) + SLACK_EM) * em)
+                     PADDING + (min(text_em(text), HEADER_EM.get(kinds[column], 8.0)) + SLACK_EM) * em)
+            spanned.update((number + down, column + across) for down in range(1, rowspan) for across in range(colspan))
             column += colspan
     for indent, cells in body:
         column, shown = 0, 0

@@ -189,7 +189,8 @@ def test_same_bytes_whatever_the_process_rendered_before(report, fengnan, monkey
     out = tmp_path / "fresh.pdf"
     script = ("import sys; from pathlib import Path; from generator.check import check_site; "
               "from generator.pdf.build import render, unit_job; r = check_site(Path(sys.argv[1])); "
-              "Path(sys.argv[2]).write_bytes(render(unit_job(r.contexts['guangyang-zhengfuban/2022'], r.site), r.site))")
+              "job = unit_job(r.contexts['guangyang-zhengfuban/2022'], r.site); "
+              "Path(sys.argv[2]).write_bytes(render(job, r.site))")
     subprocess.run([sys.executable, "-c", script, str(CONTENT), str(out)], cwd=ROOT, check=True,
                    env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(ROOT)})
     assert out.read_bytes() == here

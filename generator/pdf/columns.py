@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from generator.tables import Table
 
-# Geometry of themes/print/print.css (tests/test_pdf_columns.py checks that they agree).
+# Geometry of themes/print/print.css (tests/test_pdf_theme.py checks that they agree).
 PT = 25.4 / 72  # mm
 CONTENT_WIDTH = {False: 210 - 2 * 20, True: 297 - 2 * 15}  # mm inside the page margins: portrait, landscape
 FONT_SIZE = {False: 8.5 * PT, True: 7.5 * PT}  # mm per em: --size-table, --size-table-wide
@@ -31,7 +31,7 @@ TEXT_MIN_EM = 2.0  # a text column keeps two characters per line at least
 TEXT_MAX_SHARE = 0.45  # and grows to at most this share of the table's width
 NOWRAP = {"money", "number", "code"}  # cells printed on one line (white-space: nowrap in print.css)
 WIDE_CHARS = {"W", "F"}
-NARROW_EXCEPTIONS = set("%@MWmw")
+WIDE_LATIN = set("%@MWmw")  # Latin characters about 1 em wide
 UNBREAKABLE = re.compile(r"[!-~\u00b7\u2018-\u201d]+")  # a run of Latin, digits and punctuation
 
 
@@ -39,7 +39,7 @@ def text_em(text: str) -> float:
     """Estimated width of one line of text, in em of the table font (bold included)."""
     width = 0.0
     for char in text:
-        if unicodedata.east_asian_width(char) in WIDE_CHARS or char in NARROW_EXCEPTIONS:
+        if unicodedata.east_asian_width(char) in WIDE_CHARS or char in WIDE_LATIN:
             width += 1.0
         else:
             width += 0.6

@@ -208,7 +208,7 @@ class _Plan:
 
         changed = len(self.changed_units())
         if self.opts.pdf and self.jobs > 1 and 0 < changed and few(changed, self.jobs):
-            return PdfWorker()
+            return PdfWorker(self.content)
         return None
 
     def build_id(self) -> str:

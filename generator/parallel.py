@@ -78,8 +78,8 @@ class PdfWorker:
     search index: a rebuild of a few units then waits for their PDFs only at the end. It is started
     at the beginning of the build, so WeasyPrint and the fonts are loaded by the time a PDF comes."""
 
-    def __init__(self):
-        self.pool = spawn_pool(1, initializer=_warm_pdf)
+    def __init__(self, content: Path):
+        self.pool = spawn_pool(1, initializer=_warm_pdf, initargs=(content.resolve(),))
         self.pending = []
 
     def submit(self, site, item, settings: RenderSettings, written: list[str]) -> None:
@@ -101,12 +101,14 @@ class PdfWorker:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _warm_pdf() -> None:
-    """Load WeasyPrint and the print theme's fonts before the first real PDF."""
-    from generator.pdf.render import Job, theme_dir, write_pdf
+def _warm_pdf(content_root: Path) -> None:
+    """Load WeasyPrint, the print stylesheet and its fonts (kept for the PDFs to come) before the first
+    real PDF, with a small page in the body and table faces."""
+    from generator.pdf.build import render_for
+    from generator.pdf.render import Job
 
-    write_pdf(Job('<html lang="zh-CN"><body><p class="doc-title">预算</p><table class="data"><tr><td>1.00</td>'
-                  "</tr></table></body></html>"), theme_dir(), [], archival=False)
+    render_for(Job('<html lang="zh-CN"><body><h1>预算</h1><p>预算公开</p><table class="data"><tr><th>科目</th>'
+                   "<td>1.00</td></tr></table></body></html>"), content_root, archival=False)
 
 
 def _pdf_in_worker(job, path: Path, root: Path, archival: bool) -> float:

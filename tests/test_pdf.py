@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -82,6 +85,8 @@ def test_fonts_are_embedded_cjk(fengnan):
     assert embedded == len(names) > 0
     assert any("NotoSerifCJK" in n for n in names), names
     assert any("NotoSansCJK" in n for n in names), names
+    # Three faces: bold text is set in the sans (the heading face), so the serif bold is never embedded.
+    assert len(names) == 3 and not any("Serif" in n and "Bold" in n for n in names), names
 
 
 def test_chinese_text_is_extractable(text):
@@ -108,6 +113,26 @@ def test_every_table_number_is_printed(text, document):
     missing = [(t.id, c.text) for t in document.tables for row in t.rows for c in row.cells
                if c.numeric and c.text and c.text not in printed]
     assert not missing
+
+
+def test_table_rows_stay_whole_and_headers_repeat(reader, document):
+    """Fixed table layout still keeps each row on one page and repeats the header rows on each page."""
+    pages = [re.sub(r"\s+", "", page.extract_text()) for page in reader.pages]
+    spanning = []
+    for table in document.tables:
+        heads = [re.sub(r"\s+", "", c.text) for row in table.header for c in row]
+        on = set()
+        for row in table.rows:
+            texts = [re.sub(r"\s+", "", c.text) for c in row.cells if c.text and c.kind != "merged"]
+            hits = [n for n, page in enumerate(pages) if all(t in page for t in texts)]
+            assert hits, (table.id, texts)  # every cell of the row on one page
+            if len(hits) == 1:
+                on.add(hits[0])
+        for n in on:
+            assert all(h in pages[n] for h in heads), (table.id, n + 1)
+        if len(on) > 1:
+            spanning.append(table.id)
+    assert "summary" in spanning and "basic_economic" in spanning  # continued on a next page, header repeated
 
 
 def test_bookmarks(reader, document):
@@ -144,6 +169,8 @@ def test_pdfa3b_claim_and_attachments(fengnan):
         assert len(pdf.Root.AF) == len(names)
         assert all(str(spec.AFRelationship) == "/Data" for spec in pdf.Root.AF)
         assert "/StructTreeRoot" in pdf.Root  # tagged
+        check = getattr(pdf, "check_pdf_syntax", None) or pdf.check  # pikepdf < 9: check()
+        assert check() == []  # the finisher's objects and streams are well formed
         csv = pdf.attachments["fengnan-renda-2023-summary.csv"].get_file().read_bytes().decode("utf-8-sig")
         assert "1043.55" in csv
 
@@ -152,6 +179,21 @@ def test_byte_identical_renders(report, fengnan, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     again = render(unit_job(report.contexts["fengnan-renda/2023"], report.site), report.site)
     assert again == fengnan
+
+
+def test_same_bytes_whatever_the_process_rendered_before(report, fengnan, monkeypatch, tmp_path):
+    """A worker keeps WeasyPrint's font configuration and stylesheet from one PDF to the next: a PDF
+    rendered after others in this process equals the one a fresh process renders."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    here = render(unit_job(report.contexts["guangyang-zhengfuban/2022"], report.site), report.site)
+    out = tmp_path / "fresh.pdf"
+    script = ("import sys; from pathlib import Path; from generator.check import check_site; "
+              "from generator.pdf.build import render, unit_job; r = check_site(Path(sys.argv[1])); "
+              "job = unit_job(r.contexts['guangyang-zhengfuban/2022'], r.site); "
+              "Path(sys.argv[2]).write_bytes(render(job, r.site))")
+    subprocess.run([sys.executable, "-c", script, str(CONTENT), str(out)], cwd=ROOT, check=True,
+                   env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(ROOT)})
+    assert out.read_bytes() == here
 
 
 def test_compendium_has_every_unit(report, monkeypatch):
@@ -169,4 +211,7 @@ def test_charts_are_vector_graphics(fengnan, text):
     assert "收入来源构成" in text
     with pikepdf.open(io.BytesIO(fengnan)) as pdf:
         images = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
-    assert not images
+        figures = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/S") == "/Figure"]
+        assert not images
+        # each chart is a tagged figure whose alternative text gives its data
+        assert figures and all("（单位：万元）" in str(f.get("/Alt", "")) for f in figures)

@@ -1,0 +1,127 @@
+"""The print theme's tables, without rendering a PDF: column widths for the fixed table layout (from the
+table model, equal money columns, room for every amount, the automatic layout when they cannot fit, the
+geometry of print.css) and the caption line."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from generator.check import check_site
+from generator.document import build_document
+from generator.pdf import columns
+from generator.pdf.build import unit_job
+from generator.pdf.columns import column_widths, text_em
+from generator.pdf.render import environment, theme_dir
+from generator.tables import Row, Table, head, money, text
+
+CONTENT = Path(__file__).resolve().parents[1] / "content"
+
+
+@pytest.fixture(scope="module")
+def report():
+    result = check_site(CONTENT)
+    assert not result.failed()
+    return result
+
+
+@pytest.fixture(scope="module")
+def tables(report):
+    return [t for ctx in report.contexts.values() for t in build_document(ctx, report.site).tables]
+
+
+def test_every_example_table_gets_widths_summing_to_100(tables):
+    for t in tables:
+        widths = column_widths(t)
+        assert widths is not None, t.id
+        assert len(widths) == len(t.columns) and all(w > 0 for w in widths), t.id
+        assert sum(widths) == pytest.approx(100, abs=0.01), t.id
+
+
+def test_money_columns_are_equal_and_hold_every_amount(tables):
+    for t in tables:
+        widths = column_widths(t)
+        money_columns = [i for i, kind in enumerate(t.column_kinds) if kind == "money"]
+        assert len({widths[i] for i in money_columns}) <= 1, t.id
+        for row in t.rows:
+            for i, cell in enumerate(row.cells):
+                if cell.kind == "money" and cell.text:
+                    available_mm = widths[i] / 100 * columns.CONTENT_WIDTH[t.wide]
+                    needed_mm = text_em(cell.text) * columns.FONT_SIZE[t.wide] + columns.PADDING
+                    assert needed_mm <= available_mm, (t.id, cell.text)
+
+
+def test_code_columns_stay_narrower_than_name_columns(tables):
+    for t in tables:
+        if t.column_kinds[:2] == ["code", "text"] and t.rows:
+            widths = column_widths(t)
+            assert widths[0] < widths[1], t.id
+
+
+def _table(amount: str, count: int) -> Table:
+    labels = [f"列{n}" for n in range(count)]
+    t = Table("x", "测试表", "单位", 2023, [head("项目", *labels)], [], ["项目", *labels],
+              ["text"] + ["money"] * count)
+    t.rows = [Row([text("合计", "label")] + [money(Decimal(amount)) for _ in range(count)], total=True)]
+    return t
+
+
+def test_header_cells_below_a_rowspan_belong_to_their_own_column():
+    header = [[text("编码", rowspan=2), text("金额", colspan=2)], head("AMOUNT-IN-TEN-THOUSAND-YUAN", "短")]
+    t = Table("x", "测试表", "单位", 2023, header, [], ["编码", "甲", "乙"], ["code", "money", "money"])
+    t.rows = [Row([text("201", "code"), money(Decimal("1.00")), money(Decimal("2.00"))])]
+    widths = column_widths(t)
+    assert widths[0] < 10 and widths[1] == widths[2]  # the long title widens the money columns, not the code
+
+
+def test_automatic_layout_when_the_amounts_cannot_fit():
+    assert column_widths(_table("1.00", 8)) is not None
+    assert column_widths(_table("123456789012.00", 20)) is None
+
+
+def test_html_has_one_col_per_column_and_the_fixed_layout(report):
+    html = unit_job(report.contexts["fengnan-renda/2023"], report.site, drawn=[]).html
+    tables = re.findall(r'<table class="data fixed" data-table="([^"]+)">\s*<colgroup>(.*?)</colgroup>', html, re.S)
+    document = build_document(report.contexts["fengnan-renda/2023"], report.site)
+    assert [t for t, _ in tables] == [t.id for t in document.tables]
+    for (table_id, cols), table in zip(tables, document.tables):
+        assert cols.count("<col ") == len(table.columns), table_id
+
+
+def test_geometry_agrees_with_print_css():
+    css = (theme_dir() / "print.css").read_text(encoding="utf-8")
+
+    def mm(value: str) -> float:
+        number, unit = re.fullmatch(r"([\d.]+)(mm|pt)", value).groups()
+        return float(number) * (columns.PT if unit == "pt" else 1)
+
+    portrait = re.search(r"@page \{\s*size: A4 portrait;\s*margin: (\S+) (\S+) (\S+) (\S+);", css).groups()
+    landscape = re.search(r"@page landscape \{ size: A4 landscape; margin: (\S+) (\S+) (\S+) (\S+);", css).groups()
+    assert columns.CONTENT_WIDTH[False] == pytest.approx(210 - mm(portrait[1]) - mm(portrait[3]))
+    assert columns.CONTENT_WIDTH[True] == pytest.approx(297 - mm(landscape[1]) - mm(landscape[3]))
+    assert columns.FONT_SIZE[False] == pytest.approx(mm(re.search(r"--size-table: (\S+);", css).group(1)))
+    assert columns.FONT_SIZE[True] == pytest.approx(mm(re.search(r"--size-table-wide: (\S+);", css).group(1)))
+    padding = re.search(r"table\.data th, table\.data td \{[^}]*padding: (\S+) (\S+);", css).group(2)
+    assert columns.PADDING == pytest.approx(2 * mm(padding))
+    assert columns.RULE == pytest.approx(mm(re.search(r"--rule: (\S+) solid", css).group(1)))
+    for level in (1, 2, 3):
+        indent = re.search(rf"td\.indent-{level} {{ padding-left: ([\d.]+)em; }}", css).group(1)
+        assert float(indent) == pytest.approx(level * columns.INDENT)
+    assert "white-space: nowrap" in re.search(r"td\.money, table\.data td\.number \{[^}]*\}", css).group(0)
+    assert "white-space: nowrap" in re.search(r"table\.data td\.code \{[^}]*\}", css).group(0)
+
+
+@pytest.mark.parametrize("name, flex", [("某某单位", False), ("Some Office 某单位", True)])
+def test_caption_items_are_separated_by_one_space(name, flex):
+    """The caption is justified on the spaces between its items; a name with spaces keeps the flex layout."""
+    t = _table("1.00", 2)
+    t.unit_name = name
+    html = environment(theme_dir()).from_string(
+        '{% from "_macros.html.j2" import table_block %}{{ table_block(t, "x") }}').render(t=t)
+    caption = re.search(r'<p class="(table-caption[^"]*)">\s*(.*?)\s*</p>', html, re.S)
+    assert (caption.group(1) == "table-caption flex") == flex
+    assert caption.group(2) == (f"<span>编制单位：{name}</span> <span>预算年度：2023年</span> "
+                                '<span class="money-unit">单位：万元</span>')

@@ -114,34 +114,25 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
                            stages=watch.stages)
     from generator.check import check_site
 
-    pdf_worker = plan.pdf_worker()  # started now: it loads WeasyPrint while the content is checked
-    try:
+    with plan.pdf_worker() or nullcontext() as pdf_worker:  # started now: it loads WeasyPrint during the check
         report = check_site(content, plan.cache_dir, reuse=opts.reuse, jobs=opts.jobs, keys=plan.content_keys)
-    except BaseException:
-        if pdf_worker:
-            pdf_worker.close()
-        raise
-    watch.lap("check")
-    if report.failed():
-        if pdf_worker:
-            pdf_worker.close()
-        raise BuildRefused(report)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(output)
-    staging = _staging(output, "tmp")
-    staging.mkdir()
-    try:
-        result = _assemble(report, plan, staging, progress, watch, pdf_worker)
-        manifest = plan.manifest(result.units_out, result.site_files, result.search)
-        if plan.patching:
-            _patch(staging, output, plan.previous, manifest, result.rendered_ids)
-        else:
-            _swap(staging, output, manifest.file_count())
-    except BaseException:
-        if pdf_worker:
-            pdf_worker.close()
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        watch.lap("check")
+        if report.failed():
+            raise BuildRefused(report)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(output)
+        staging = _staging(output, "tmp")
+        staging.mkdir()
+        try:
+            result = _assemble(report, plan, staging, progress, watch, pdf_worker)
+            manifest = plan.manifest(result.units_out, result.site_files, result.search)
+            if plan.patching:
+                _patch(staging, output, plan.previous, manifest, result.rendered_ids)
+            else:
+                _swap(staging, output, manifest.file_count())
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     manifest.write(output)
     watch.lap("commit")
     units = [u for u in report.site.units if in_shard(u.id, opts.shard)]

@@ -191,8 +191,16 @@ def disclosure_charts(r: ChartRenderer, doc, catalogue) -> list[Chart]:
     return [c for c in charts if c is not None]
 
 
+TOP_UNITS = 20  # bars in a year's units chart; the year page's table lists every unit
+
+
 def units_totals(r: ChartRenderer, year: int, items: list[tuple[str, Decimal | None]]) -> Chart | None:
-    return simple_bar(r, f"units-{year}", f"{year}年各单位支出预算", "单位", items)
+    """The year's units by expenditure; with more than TOP_UNITS, the largest of them (a chart of a
+    thousand bars can be neither read nor drawn in reasonable time)."""
+    if len([v for _, v in items if v]) <= TOP_UNITS:
+        return simple_bar(r, f"units-{year}", f"{year}年各单位支出预算", "单位", items)
+    largest = sorted((item for item in items if item[1]), key=lambda item: (-item[1], item[0]))[:TOP_UNITS]
+    return simple_bar(r, f"units-{year}", f"{year}年支出预算最多的{TOP_UNITS}个单位", "单位", largest)
 
 
 def trend(r: ChartRenderer, unit_name: str, points: list[tuple[int, str, Decimal | None]]) -> Chart | None:

@@ -61,22 +61,18 @@ def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True,
     the units' fingerprints (`fingerprint.content_keys`), when the caller has them already."""
     load_all()
     cache = CheckCache(cache_dir, content, keys) if cache_dir is not None and content.is_dir() else None
-    cached = cache.reuse if cache and reuse else (lambda unit_id: None)
-    done = _check_in_workers(content, cache if reuse else None, cache.keys if cache else {}, jobs)
-
-    def known(unit_id: str) -> UnitEntry | None:
-        record = done.get(unit_id)
-        return entry_from_record(content / "units" / unit_id, record) if record else cached(unit_id)
-
-    gc.disable()  # loading builds many small objects that are all kept: collecting them is wasted work
-    try:
-        site = load_site(content, reuse=known)
-    finally:
-        gc.enable()
-    report = Report(site, list(site.diagnostics))
+    with _WorkerShares(content, cache if reuse else None, cache.keys if cache else {}, jobs) as shares:
+        gc.disable()  # loading builds many small objects that are all kept: collecting them is wasted work
+        try:
+            site = load_site(content, reuse=cache.reuse if cache and reuse else None, only=shares.mine)
+        finally:
+            gc.enable()
+        report = Report(site, list(site.diagnostics))
+        for unit in site.units:  # while the workers check their shares
+            if unit.record is None:
+                unit.record = _check_unit(unit, report, cache.key(unit.id) if cache else "")
+        site.units = sorted(site.units + shares.entries(), key=lambda u: u.id)
     for unit in site.units:
-        if unit.record is None:
-            unit.record = _check_unit(unit, report, cache.key(unit.id) if cache else "")
         report.diagnostics.extend(unit.record.diagnostics)
     facts = {f"{unit.id}/{y.year}": y.facts for unit in site.units for y in unit.record.years if y.facts}
     by_entry = {f"{unit.id}/{y.year}": list(y.diagnostics) for unit in site.units for y in unit.record.years}
@@ -95,21 +91,38 @@ def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True,
     return report
 
 
-def _check_in_workers(content: Path, cache: CheckCache | None, keys: dict[str, str], jobs: int) -> dict[str, UnitRecord]:
-    """Read and check the units the cache cannot give, in worker processes, when there are enough of
-    them; this process takes one share itself (it returns nothing for those)."""
-    from generator.workers import default_jobs, spawn_pool
+class _WorkerShares:
+    """When many units must be read (the cache cannot give them), worker processes read and check all
+    but one share of them while this process takes that share (`mine`: the units it reads, None for
+    all). `entries()` are the workers' units, as if from the cache."""
 
-    jobs = jobs or default_jobs()
-    todo = [d.name for d in unit_dirs(content) if not (cache and cache.fresh(d.name))]
-    if jobs < 2 or len(todo) < PARALLEL_UNITS:
-        return {}
-    shares = [todo[k::jobs] for k in range(jobs)]
-    done: dict[str, UnitRecord] = {}
-    with spawn_pool(jobs - 1) as pool:
-        for records in pool.map(_check_share, [content] * (jobs - 1), shares[1:], [keys] * (jobs - 1)):
-            done.update(records)
-    return done
+    def __init__(self, content: Path, cache: CheckCache | None, keys: dict[str, str], jobs: int):
+        from generator.workers import default_jobs, spawn_pool
+
+        self.content, self.pool, self.futures, self.mine = content, None, [], None
+        jobs = jobs or default_jobs()
+        every = [d.name for d in unit_dirs(content)]
+        todo = [name for name in every if not (cache and cache.fresh(name))]
+        if jobs < 2 or len(todo) < PARALLEL_UNITS:
+            return
+        shares = [todo[k::jobs] for k in range(jobs)]
+        self.pool = spawn_pool(jobs - 1)
+        self.futures = [self.pool.submit(_check_share, content, share, keys) for share in shares[1:]]
+        theirs = {name for share in shares[1:] for name in share}
+        self.mine = {name for name in every if name not in theirs}
+
+    def entries(self) -> list[UnitEntry]:
+        records = {}
+        for future in self.futures:
+            records.update(future.result())
+        return [entry_from_record(self.content / "units" / unit_id, record) for unit_id, record in records.items()]
+
+    def __enter__(self) -> "_WorkerShares":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _check_share(content: Path, unit_ids: list[str], keys: dict[str, str]) -> dict[str, UnitRecord]:

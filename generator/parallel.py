@@ -100,6 +100,12 @@ class PdfWorker:
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
+    def __enter__(self) -> "PdfWorker":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 def _warm_pdf(content_root: Path) -> None:
     """Load WeasyPrint, the print stylesheet and its fonts (kept for the PDFs to come) before the first

@@ -131,6 +131,19 @@ def test_chart_shapes_are_kept_in_the_cache_folder_and_read_back_the_same(tmp_pa
     assert charts.ChartRenderer(tmp_path).shape("bar", "单位") == made
 
 
+def test_a_year_of_many_units_charts_the_largest(tmp_path):
+    from decimal import Decimal
+
+    from generator import charts
+
+    items = [(f"单位{n:02d}", Decimal(n)) for n in range(1, 31)] + [("无预算单位", None)]
+    chart = charts.units_totals(charts.ChartRenderer(tmp_path), 2023, items)
+    assert chart.title == f"2023年支出预算最多的{charts.TOP_UNITS}个单位"
+    assert [row[0] for row in chart.rows] == [f"单位{n:02d}" for n in range(30, 30 - charts.TOP_UNITS, -1)]
+    few = charts.units_totals(charts.ChartRenderer(tmp_path), 2023, items[:3])
+    assert few.title == "2023年各单位支出预算" and len(few.rows) == 3
+
+
 def test_charts_have_text_alternative_and_data(site):
     page = parse(site / "units" / "langfang-renda" / "2023" / "index.html")
     figures = [f for f in page.iter("figure") if "chart" in (f.get("class") or "")]

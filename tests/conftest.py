@@ -504,3 +504,11 @@ def example_site(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("example") / "site"
     build(Path(__file__).resolve().parents[1] / "content", output)
     return output
+
+
+@pytest.fixture(scope="session")
+def example_report() -> Report:
+    """The example content, checked once (it passes), for the tests that read its disclosures."""
+    result = check_site(Path(__file__).resolve().parents[1] / "content")
+    assert not result.failed()
+    return result

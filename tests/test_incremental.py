@@ -45,6 +45,14 @@ def clean(content, tmp_path_factory) -> Path:
     return output
 
 
+@pytest.fixture
+def work(content, tmp_path) -> Path:
+    """A copy of the synthetic content that a test may edit."""
+    copy = tmp_path / "content"
+    shutil.copytree(content, copy)
+    return copy
+
+
 def edit(content: Path, unit: str, old: str, new: str) -> None:
     path = next((content / "units" / unit).glob("*/narrative.md"))
     text = path.read_text(encoding="utf-8")
@@ -67,9 +75,7 @@ def test_unchanged_content_is_a_no_op(content, tmp_path):
     assert (output.stat().st_ino, (output / "index.html").stat().st_mtime_ns) == before
 
 
-def test_one_changed_unit_is_the_only_one_rendered_and_the_site_equals_a_clean_build(content, tmp_path):
-    work = tmp_path / "content"
-    shutil.copytree(content, work)
+def test_one_changed_unit_is_the_only_one_rendered_and_the_site_equals_a_clean_build(work, tmp_path):
     output = tmp_path / "site"
     build(work, output, jobs=1)
     edit(work, "unit-00001", "一、", "一、 ")  # a visible change in one unit's narrative
@@ -80,9 +86,7 @@ def test_one_changed_unit_is_the_only_one_rendered_and_the_site_equals_a_clean_b
     assert_same_tree(fresh, output)
 
 
-def test_a_rebuild_patches_the_output_in_place_and_leaves_unchanged_units_untouched(content, tmp_path):
-    work = tmp_path / "content"
-    shutil.copytree(content, work)
+def test_a_rebuild_patches_the_output_in_place_and_leaves_unchanged_units_untouched(work, tmp_path):
     output = tmp_path / "site"
     build(work, output, jobs=1, search=False)
     kept = output / "units" / "unit-00002" / "index.html"
@@ -92,9 +96,7 @@ def test_a_rebuild_patches_the_output_in_place_and_leaves_unchanged_units_untouc
     assert (output.stat().st_ino, kept.stat().st_ino, kept.stat().st_mtime_ns) == before
 
 
-def test_removed_units_and_years_leave_the_patched_site(content, tmp_path):
-    work = tmp_path / "content"
-    shutil.copytree(content, work)
+def test_removed_units_and_years_leave_the_patched_site(work, tmp_path):
     output, fresh = tmp_path / "site", tmp_path / "fresh"
     build(work, output, jobs=1)
     shutil.rmtree(work / "units" / "unit-00004")
@@ -126,11 +128,9 @@ def inodes(root: Path, files: list[str]) -> dict[str, int]:
     return {name: (root / name).stat().st_ino for name in files}
 
 
-def test_one_changed_unit_reindexes_only_its_search_bucket(content, tmp_path):
+def test_one_changed_unit_reindexes_only_its_search_bucket(work, tmp_path):
     """A visible change in one unit: its bucket is indexed again (pagefind and the offline script), every
     other bucket is linked from the last build (same inodes), and the site equals a clean build."""
-    work = tmp_path / "content"
-    shutil.copytree(content, work)
     output = tmp_path / "site"
     first = build(work, output, jobs=1)
     buckets = bucket_names(f"unit-{n:05d}" for n in range(5))
@@ -154,12 +154,10 @@ def test_one_changed_unit_reindexes_only_its_search_bucket(content, tmp_path):
     assert_same_tree(fresh, output)
 
 
-def test_a_removed_unit_is_taken_out_of_the_search_bucket_it_shared(content, tmp_path, monkeypatch):
+def test_a_removed_unit_is_taken_out_of_the_search_bucket_it_shared(work, tmp_path, monkeypatch):
     import generator.site.search as search
 
     monkeypatch.setattr(search, "UNIT_BUCKETS", 1)  # every unit in one bucket
-    work = tmp_path / "content"
-    shutil.copytree(content, work)
     output, fresh = tmp_path / "site", tmp_path / "fresh"
     build(work, output, jobs=1)
     shutil.rmtree(work / "units" / "unit-00004")
@@ -169,11 +167,9 @@ def test_a_removed_unit_is_taken_out_of_the_search_bucket_it_shared(content, tmp
     assert_same_tree(fresh, output)
 
 
-def test_a_commit_cut_short_is_not_trusted_by_the_next_build(content, tmp_path, monkeypatch):
+def test_a_commit_cut_short_is_not_trusted_by_the_next_build(work, tmp_path, monkeypatch):
     import generator.build as pipeline
 
-    work = tmp_path / "content"
-    shutil.copytree(content, work)
     output = tmp_path / "site"
     build(work, output, jobs=1, search=False)
     edit(work, "unit-00001", "一、", "一、 ")
@@ -216,9 +212,7 @@ def test_staging_left_by_a_killed_build_is_removed_and_a_running_builds_is_kept(
     assert not left
 
 
-def test_an_added_unit_moves_no_other_unit_between_search_buckets(content, tmp_path):
-    work = tmp_path / "content"
-    shutil.copytree(content, work)
+def test_an_added_unit_moves_no_other_unit_between_search_buckets(work, tmp_path):
     output = tmp_path / "site"
     build(work, output, jobs=1)
     before = search_files(output)
@@ -246,9 +240,7 @@ def test_search_buckets_are_spread_and_do_not_depend_on_the_other_units():
     assert bucket_names(ids[:10])[0] == SITE_BUCKET and bucket_names(reversed(ids)) == bucket_names(ids)
 
 
-def test_a_changed_theme_template_renders_every_unit_again(content, tmp_path):
-    work = tmp_path / "content"
-    shutil.copytree(content, work)
+def test_a_changed_theme_template_renders_every_unit_again(work, tmp_path):
     theme = tmp_path / "mytheme" / "templates"
     theme.mkdir(parents=True)
     site_yaml = work / "site.yaml"
@@ -291,9 +283,7 @@ def test_bad_shard_is_refused_in_chinese(text):
         parse_shard(text)
 
 
-def test_cached_check_reports_what_a_full_check_reports(content, tmp_path):
-    work = tmp_path / "content"
-    shutil.copytree(content, work)
+def test_cached_check_reports_what_a_full_check_reports(work, tmp_path):
     cache = tmp_path / "cache"
     check_site(work, cache)
     # A name that disagrees with another unit's (C003) and an amount edit: the cached units must
@@ -310,12 +300,10 @@ def test_cached_check_reports_what_a_full_check_reports(content, tmp_path):
     assert len(cached.contexts) == 1  # only the edited unit was read again
 
 
-def test_unchanged_files_are_known_by_their_stat_and_a_changed_one_is_read(content, tmp_path, monkeypatch):
+def test_unchanged_files_are_known_by_their_stat_and_a_changed_one_is_read(work, tmp_path, monkeypatch):
     from generator import fingerprint
 
     monkeypatch.setattr(fingerprint, "RACY_SECONDS", 0)  # the copies were made just now
-    work = tmp_path / "content"
-    shutil.copytree(content, work)
     long_ago = time.time() - 3600
     for path in work.rglob("*"):
         os.utime(path, (long_ago, long_ago))
@@ -338,11 +326,9 @@ def test_unchanged_files_are_known_by_their_stat_and_a_changed_one_is_read(conte
     assert [u for u in first if first[u] != second[u]] == ["unit-00002"]
 
 
-def test_a_check_shared_by_worker_processes_reports_what_one_process_reports(content, tmp_path, monkeypatch):
+def test_a_check_shared_by_worker_processes_reports_what_one_process_reports(work, tmp_path, monkeypatch):
     import generator.check as checking
 
-    work = tmp_path / "content"
-    shutil.copytree(content, work)
     budget = next((work / "units" / "unit-00003").glob("*/budget.yaml"))
     budget.write_text(budget.read_text(encoding="utf-8").replace("name: 行政运行", "name: 行政运转", 1),
                       encoding="utf-8")  # C003 across units, found from facts made in two processes

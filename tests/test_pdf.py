@@ -13,7 +13,6 @@ import pikepdf
 import pypdf
 import pytest
 
-from generator.check import check_site
 from generator.document import build_document
 from generator.pdf.build import compendium_job, render, unit_job
 
@@ -24,10 +23,8 @@ A4 = (595.28, 841.89)
 
 
 @pytest.fixture(scope="module")
-def report():
-    result = check_site(CONTENT)
-    assert not result.failed()
-    return result
+def report(example_report):
+    return example_report
 
 
 @pytest.fixture(scope="module")

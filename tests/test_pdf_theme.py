@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from generator.check import check_site
 from generator.document import build_document
 from generator.pdf import columns
 from generator.pdf.build import unit_job
@@ -18,14 +16,10 @@ from generator.pdf.columns import column_widths, text_em
 from generator.pdf.render import environment, theme_dir
 from generator.tables import Row, Table, head, money, text
 
-CONTENT = Path(__file__).resolve().parents[1] / "content"
-
 
 @pytest.fixture(scope="module")
-def report():
-    result = check_site(CONTENT)
-    assert not result.failed()
-    return result
+def report(example_report):
+    return example_report
 
 
 @pytest.fixture(scope="module")

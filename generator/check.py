@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator import figures as figures_mod
 from generator.check_cache import CheckCache, UnitRecord, entry_from_record, facts_of, year_record
-from generator.content import Site, UnitEntry, load_site, load_unit, unit_dirs
+from generator.content import Site, UnitEntry, load_site, load_unit, loadable_unit_dir, unit_dirs
 from generator.diagnostics import Diagnostic, Severity
 from generator.rules import DisclosureContext, load_all, run_disclosure_rules, site_rules
 from generator.rules.cross_unit import stale_acknowledgements
@@ -102,7 +102,9 @@ class _WorkerShares:
         self.content, self.pool, self.futures, self.mine = content, None, [], None
         jobs = jobs or default_jobs()
         every = [d.name for d in unit_dirs(content)]
-        todo = [name for name in every if not (cache and cache.fresh(name))]
+        # A folder that is not read (bad name, outside content/) stays here, where its S009 is reported.
+        todo = [d.name for d in unit_dirs(content)
+                if loadable_unit_dir(content, d) and not (cache and cache.fresh(d.name))]
         if jobs < 2 or len(todo) < PARALLEL_UNITS:
             return
         shares = [todo[k::jobs] for k in range(jobs)]

@@ -111,6 +111,11 @@ def unit_dirs(root: Path) -> list[Path]:
     return sorted(p for p in units_dir.iterdir() if p.is_dir()) if units_dir.is_dir() else []
 
 
+def loadable_unit_dir(root: Path, unit_dir: Path) -> bool:
+    """Whether `load_unit` reads the folder at all (else it only reports why not: S009)."""
+    return bool(UNIT_ID.match(unit_dir.name)) and unit_dir.resolve().is_relative_to(root.resolve())
+
+
 def load_unit(site: Site, unit_dir: Path) -> UnitEntry | None:
     """Read one unit; the problems found in its files are kept on the unit (they are cached with it)."""
     start = len(site.diagnostics)

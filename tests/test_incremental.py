@@ -333,12 +333,14 @@ def test_a_check_shared_by_worker_processes_reports_what_one_process_reports(wor
     budget.write_text(budget.read_text(encoding="utf-8").replace("name: 行政运行", "name: 行政运转", 1),
                       encoding="utf-8")  # C003 across units, found from facts made in two processes
     edit(work, "unit-00001", "一、", "一、 ")
+    shutil.copytree(work / "units" / "unit-00002", work / "units" / "unit-00000_copy")  # S009, reported once
     alone = check_site(work, jobs=1)
     monkeypatch.setattr(checking, "PARALLEL_UNITS", 2)
     shared = check_site(work, tmp_path / "cache", jobs=2)
     shown = [json.dumps(d.to_json(), ensure_ascii=False, sort_keys=True) for d in shared.diagnostics]
     assert shown == [json.dumps(d.to_json(), ensure_ascii=False, sort_keys=True) for d in alone.diagnostics]
     assert any(d.code == "C003" for d in shared.diagnostics)
+    assert [d.code for d in shared.diagnostics].count("S009") == 1
     assert len(shared.contexts) < 5  # some units were read by the worker, not here
     again = check_site(work, tmp_path / "cache", jobs=2)  # the workers' results were cached
     assert [json.dumps(d.to_json(), ensure_ascii=False, sort_keys=True) for d in again.diagnostics] == shown

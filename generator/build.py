@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import fingerprint
+from generator.files import files_below, link_files, write_atomically
 from generator.manifest import Manifest, UnitOutput
 
 
@@ -278,7 +279,7 @@ def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch, pd
         found = plan.reusable(unit.id, keys[unit.id])
         if found is not None:
             if not plan.patching:  # when patching, reused units stay where they are
-                _link_files(found[0], staging, found[1].files)
+                link_files(found[0], staging, found[1].files)
             units_out[unit.id] = found[1]
     watch.lap("reuse")
     todo = [u.id for u in units if u.id not in units_out]
@@ -302,21 +303,12 @@ def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch, pd
         pdf_seconds += pdf_worker.finish()
         watch.lap("pdf")
     unit_files = {f for u in units_out.values() for f in u.files}
-    site_files = {f for f in _files_below(staging) if f not in unit_files}
+    site_files = {f for f in files_below(staging) if f not in unit_files}
     if search is not None:  # with the buckets left in place in the output when patching
         site_files.update(f for bucket in search.buckets.values() for f in bucket.files)
     site_files = sorted(site_files)
     return _Assembled(units_out, site_files, pages, [r.unit_id for r in results], len(units) - len(results),
                       pdf_seconds, search)
-
-
-def _files_below(root: Path) -> list[str]:
-    """Every file below `root`, relative, "/"-separated."""
-    found = []
-    for directory, _, names in os.walk(root):
-        relative = os.path.relpath(directory, root).replace(os.sep, "/")
-        found.extend(name if relative == "." else f"{relative}/{name}" for name in names)
-    return found
 
 
 def _pages(files: list[str]) -> int:
@@ -361,16 +353,16 @@ def _index(staging: Path, plan: _Plan, units_out: dict, rendered: set[str]):
     from generator.site.search import SearchIndexError, index_site, page_bucket, unit_bucket
 
     page_keys = {f: out.render_key for out in units_out.values() for f in out.files if f.endswith(".html")}
-    pages = [f for f in _files_below(staging) if f.endswith(".html") and f not in page_keys] + list(page_keys)
+    pages = [f for f in files_below(staging) if f.endswith(".html") and f not in page_keys] + list(page_keys)
     site_dir = staging
     if plan.patching:
         site_dir = _staging(plan.output, "view")
-        _link_files(staging, site_dir, [f for f in _files_below(staging) if f.endswith(".html")])
+        link_files(staging, site_dir, [f for f in files_below(staging) if f.endswith(".html")])
         touched = {page_bucket(f) for unit_id in rendered for f in units_out[unit_id].files}
         touched |= {unit_bucket(unit_id) for unit_id in set(plan.previous.units) - set(units_out)}  # removed
         kept = [f for unit_id, out in units_out.items() if unit_id not in rendered for f in out.files
                 if f.endswith(".html") and page_bucket(f) in touched]
-        _link_files(plan.output, site_dir, kept)
+        link_files(plan.output, site_dir, kept)
     try:
         search = index_site(site_dir, plan.cache_dir, plan.output, plan.previous_search(), plan.opts.jobs,
                             pages=pages, page_keys=page_keys, link_reused=not plan.patching)
@@ -389,7 +381,7 @@ def _index(staging: Path, plan: _Plan, units_out: dict, rendered: set[str]):
 
 def _compendia(report, plan: _Plan, staging: Path, years: list[int], rendered: set[str]) -> None:
     """One PDF per year of every unit; kept from the last build while none of that year's units changed."""
-    from generator.pdf.build import compendium_job, compendium_pdf_path, render, write_atomically
+    from generator.pdf.build import compendium_job, compendium_pdf_path, render
     from generator.pdf.fetcher import ResourceRefused
 
     fresh = plan.previous.options_key == plan.options_key
@@ -404,21 +396,6 @@ def _compendia(report, plan: _Plan, staging: Path, years: list[int], rendered: s
             write_atomically(path, render(compendium_job(contexts, report.site, year), report.site, plan.opts.archival))
         except ResourceRefused as refused:
             raise BuildFailed(f"{refused}（生成 {path.name} 时）") from None
-
-
-def _link_files(source: Path, staging: Path, files: list[str]) -> None:
-    """Hard links (no copy, no rewrite) where the file system allows, copies elsewhere."""
-    made: set[str] = set()
-    for name in files:
-        target = staging / name
-        parent = target.parent.as_posix()
-        if parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(parent)
-        try:
-            os.link(source / name, target)
-        except OSError:
-            shutil.copy2(source / name, target)
 
 
 def _staging(output: Path, tag: str) -> Path:

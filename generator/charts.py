@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from generator.files import write_atomically
 from generator.figures import FIGURE_LABELS
 from generator.model.budget import SOURCE_LABELS
 from generator.money import fmt
@@ -58,7 +58,7 @@ class ChartRenderer:
 
         svg = vl_convert.vegalite_to_svg(spec)
         if cached is not None:
-            _write_atomically(cached, svg)
+            write_atomically(cached, svg)  # workers may draw the same chart
         return svg
 
     def render(self, chart: Chart, shape: dict, records: list[dict]) -> Chart:
@@ -83,18 +83,11 @@ class ChartRenderer:
             return json.loads(stored.read_text(encoding="utf-8"))
         shape = make_shape(*key)
         if stored is not None:
-            _write_atomically(stored, json.dumps(shape, ensure_ascii=False, sort_keys=True))
+            write_atomically(stored, json.dumps(shape, ensure_ascii=False, sort_keys=True))
         return shape
 
 
 _SHAPES: dict[tuple, dict] = {}
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # workers may write the same file
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 def with_data(shape: dict, records: list[dict]) -> dict:

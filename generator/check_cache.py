@@ -9,13 +9,12 @@ record covers the unit's files, the site-wide inputs and the code version (gener
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from generator.files import write_atomically
 from generator import fingerprint
 from generator.content import UnitEntry, YearEntry
 from generator.diagnostics import Diagnostic, Location
@@ -130,14 +129,11 @@ class CheckCache:
         records = {u.id: u.record for u in units if u.record is not None and u.record.key}
         if records.keys() == self.records.keys() == self.reused.keys():
             return  # every unit came from the cache: nothing new to write
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        data = pickle.dumps({"format": FORMAT, "units": records}, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"format": FORMAT, "units": records}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.path)
+            write_atomically(self.path, data)
         except OSError:
-            Path(temp).unlink(missing_ok=True)  # a cache that cannot be written only costs time
+            pass  # a cache that cannot be written only costs time
 
 
 def facts_of(ctx) -> Facts:

@@ -141,10 +141,9 @@ def _write_memo(memo: Path, stamps: dict) -> None:
     import json
     import time
 
-    memo.parent.mkdir(parents=True, exist_ok=True)
-    temp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
-    temp.write_text(json.dumps({"written_ns": time.time_ns(), "units": stamps}), encoding="utf-8")
-    temp.replace(memo)
+    from generator.files import write_atomically
+
+    write_atomically(memo, json.dumps({"written_ns": time.time_ns(), "units": stamps}))
 
 
 def content_keys(content: Path, cache_dir: Path | None = None) -> dict[str, str]:

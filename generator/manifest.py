@@ -12,10 +12,10 @@ replaced by something else, nothing in it is trusted.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from generator.files import write_atomically
 
 FORMAT = 3
 
@@ -57,17 +57,12 @@ class Manifest:
 
     def write(self, output: Path) -> None:
         self.output_id = directory_id(output)
-        path = self.path_for(output)
-        path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"format": FORMAT, "options_key": self.options_key, "content_keys": self.content_keys,
                    "output_id": self.output_id, "complete": self.complete, "site_files": self.site_files,
                    "units": {k: vars(v) for k, v in sorted(self.units.items())},
                    "search": dict(sorted(self.search.items()))}
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            # dumps, not dump: only the one-shot encoder is the C one (seconds for a thousand units)
-            handle.write(json.dumps(payload, ensure_ascii=False))
-        os.replace(temp, path)
+        # dumps, not dump: only the one-shot encoder is the C one (seconds for a thousand units)
+        write_atomically(self.path_for(output), json.dumps(payload, ensure_ascii=False))
 
     def file_count(self) -> int:
         return len(self.site_files) + sum(len(u.files) for u in self.units.values())

@@ -49,27 +49,36 @@ def render_unit(site, unit, contexts: list, settings: RenderSettings, pdf_worker
                             lambda unit_id, year: (unit_id, year) in settings.pdf_links, settings.live_reload)
     summaries, rendered = renderer.render_unit(unit, contexts)
     seconds = []
-    if settings.pdf:
-        for item in rendered:
-            if pdf_worker is not None:
-                pdf_worker.submit(site, item, settings, renderer.written)
-            else:
-                seconds.append(_write_pdf(site, item, settings, renderer.written))
+    for item in rendered if settings.pdf else []:
+        job, path = _pdf_job(site, item, settings)
+        if pdf_worker is not None:
+            pdf_worker.submit(job, path, site.root.resolve(), settings.archival)
+        else:
+            seconds.append(write_pdf_file(job, path, site.root.resolve(), settings.archival))
+        renderer.written.append(path.relative_to(settings.staging).as_posix())
     return UnitResult(unit.id, renderer.written, renderer.pages, [s.to_json() for s in summaries], seconds)
 
 
-def _write_pdf(site, item, settings: RenderSettings, written: list[str]) -> float:
-    from generator.pdf.build import render, unit_job, unit_pdf_path, write_atomically
+def _pdf_job(site, item, settings: RenderSettings):
+    """The PDF of a disclosure just rendered for the site (its document and charts), and its path."""
+    from generator.pdf.build import unit_job, unit_pdf_path
+
+    path = unit_pdf_path(settings.staging, item.document.unit_id, item.document.year)
+    return unit_job(item.context, site, item.document, item.charts), path
+
+
+def write_pdf_file(job, path: Path, content_root: Path, archival: bool) -> float:
+    """Render a PDF job and write it (in this process or a PDF worker); its seconds."""
+    from generator.files import write_atomically
+    from generator.pdf.build import render_for
     from generator.pdf.fetcher import ResourceRefused
 
     started = time.perf_counter()
-    path = unit_pdf_path(settings.staging, item.document.unit_id, item.document.year)
     try:
-        data = render(unit_job(item.context, site, item.document, item.charts), site, settings.archival)
+        data = render_for(job, content_root, archival)
     except ResourceRefused as refused:
         raise BuildFailed(f"{refused}（生成 {path.name} 时）") from None
     write_atomically(path, data)
-    written.append(path.relative_to(settings.staging).as_posix())
     return time.perf_counter() - started
 
 
@@ -82,13 +91,8 @@ class PdfWorker:
         self.pool = spawn_pool(1, initializer=_warm_pdf, initargs=(content.resolve(),))
         self.pending = []
 
-    def submit(self, site, item, settings: RenderSettings, written: list[str]) -> None:
-        from generator.pdf.build import unit_job, unit_pdf_path
-
-        path = unit_pdf_path(settings.staging, item.document.unit_id, item.document.year)
-        job = unit_job(item.context, site, item.document, item.charts)
-        self.pending.append(self.pool.submit(_pdf_in_worker, job, path, site.root.resolve(), settings.archival))
-        written.append(path.relative_to(settings.staging).as_posix())
+    def submit(self, job, path: Path, content_root: Path, archival: bool) -> None:
+        self.pending.append(self.pool.submit(write_pdf_file, job, path, content_root, archival))
 
     def finish(self) -> list[float]:
         """Seconds of each PDF, once all are written; raises BuildFailed if one could not be made."""
@@ -115,19 +119,6 @@ def _warm_pdf(content_root: Path) -> None:
 
     render_for(Job('<html lang="zh-CN"><body><h1>预算</h1><p>预算公开</p><table class="data"><tr><th>科目</th>'
                    "<td>1.00</td></tr></table></body></html>"), content_root, archival=False)
-
-
-def _pdf_in_worker(job, path: Path, root: Path, archival: bool) -> float:
-    from generator.pdf.build import render_for, write_atomically
-    from generator.pdf.fetcher import ResourceRefused
-
-    started = time.perf_counter()
-    try:
-        data = render_for(job, root, archival)
-    except ResourceRefused as refused:
-        raise BuildFailed(f"{refused}（生成 {path.name} 时）") from None
-    write_atomically(path, data)
-    return time.perf_counter() - started
 
 
 # -- worker processes ------------------------------------------------------------------------------

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.document import build_document
+from generator.files import write_atomically
 from generator.pdf.attachments import attachment_files
 from generator.pdf.dates import source_date, w3c
 from generator.pdf.render import Job, Meta, absolutize_images, prefix_ids, render_html, theme_dir, write_pdf
@@ -99,25 +98,6 @@ def render(job: Job, site, archival: bool = True) -> bytes:
 def render_for(job: Job, content_root: Path, archival: bool = True) -> bytes:
     """The PDF of a job whose files may come from the print theme and the content folder only."""
     return write_pdf(job, theme_dir(), [content_root], archival)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp creates 0600; published files must be readable
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def build(job_factory, site, path: Path, archival: bool = True) -> Written:

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+
+from generator.files import write_atomically
 
 INDEX_DIR = "search-index"  # search-index/<bucket>.js
 GLOBAL = "BUDGETSITE_SEARCH_INDEX"
@@ -224,11 +225,7 @@ def _read_cache(path: Path) -> dict:
 
 
 def _write_cache(path: Path, known: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}")
-    with temp.open("wb") as handle:
-        pickle.dump(known, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temp, path)
+    write_atomically(path, pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def query_terms(query: str) -> list[str]:

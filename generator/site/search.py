@@ -25,7 +25,6 @@ import functools
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -33,7 +32,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.files import link_files
 from generator.site import offline_search
+from generator.workers import default_jobs
 
 UNIT_BUCKETS = 32  # see docs/site.md "Search buckets" for the choice
 SITE_BUCKET = "site"
@@ -118,12 +119,12 @@ def index_site(site_dir: Path, cache_dir: Path | None = None, previous_dir: Path
             with lock:
                 errors.append(failure)
 
-    workers = max(1, min(jobs or _cpus(), len(todo)))
+    workers = max(1, min(jobs or default_jobs(), len(todo)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         running = [pool.submit(pagefind, bucket) for bucket in todo]
         # Meanwhile, in this process: the unchanged buckets are linked, the offline index is written.
         for before in reuse if link_reused else []:
-            _link_files(previous_dir, site_dir, before.files)
+            link_files(previous_dir, site_dir, before.files)
         cache = cache_dir / "offline-search" if cache_dir is not None else None
         for bucket in todo:
             offline_search.write_bucket(site_dir, bucket, groups[bucket],
@@ -229,18 +230,3 @@ def _prune_merged(bundle: Path) -> None:
                 path.rmdir()
         elif not MERGED_KEEP.match(relative):
             path.unlink()
-
-
-def _link_files(source: Path, target_root: Path, files: list[str]) -> None:
-    """Hard links where the file system allows, copies elsewhere."""
-    for name in files:
-        target = target_root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source / name, target)
-        except OSError:
-            shutil.copy2(source / name, target)
-
-
-def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -353,19 +353,20 @@ def _index(staging: Path, plan: _Plan, units_out: dict, rendered: set[str]):
     from generator.site.search import SearchIndexError, index_site, page_bucket, unit_bucket
 
     page_keys = {f: out.render_key for out in units_out.values() for f in out.files if f.endswith(".html")}
-    pages = [f for f in files_below(staging) if f.endswith(".html") and f not in page_keys] + list(page_keys)
+    staged = [f for f in files_below(staging) if f.endswith(".html")]
+    pages = [f for f in staged if f not in page_keys] + list(page_keys)
     site_dir = staging
     if plan.patching:
         site_dir = _staging(plan.output, "view")
-        link_files(staging, site_dir, [f for f in files_below(staging) if f.endswith(".html")])
+        link_files(staging, site_dir, staged)
         touched = {page_bucket(f) for unit_id in rendered for f in units_out[unit_id].files}
         touched |= {unit_bucket(unit_id) for unit_id in set(plan.previous.units) - set(units_out)}  # removed
         kept = [f for unit_id, out in units_out.items() if unit_id not in rendered for f in out.files
                 if f.endswith(".html") and page_bucket(f) in touched]
         link_files(plan.output, site_dir, kept)
     try:
-        search = index_site(site_dir, plan.cache_dir, plan.output, plan.previous_search(), plan.opts.jobs,
-                            pages=pages, page_keys=page_keys, link_reused=not plan.patching)
+        search = index_site(site_dir, pages, plan.cache_dir, plan.output, plan.previous_search(), plan.opts.jobs,
+                            page_keys=page_keys, link_reused=not plan.patching)
         if site_dir != staging:
             for bucket in search.indexed:
                 for name in search.buckets[bucket].files:

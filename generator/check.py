@@ -101,17 +101,16 @@ class _WorkerShares:
 
         self.content, self.pool, self.futures, self.mine = content, None, [], None
         jobs = jobs or default_jobs()
-        every = [d.name for d in unit_dirs(content)]
+        folders = unit_dirs(content)
         # A folder that is not read (bad name, outside content/) stays here, where its S009 is reported.
-        todo = [d.name for d in unit_dirs(content)
-                if loadable_unit_dir(content, d) and not (cache and cache.fresh(d.name))]
+        todo = [d.name for d in folders if loadable_unit_dir(content, d) and not (cache and cache.fresh(d.name))]
         if jobs < 2 or len(todo) < PARALLEL_UNITS:
             return
         shares = [todo[k::jobs] for k in range(jobs)]
         self.pool = spawn_pool(jobs - 1)
         self.futures = [self.pool.submit(_check_share, content, share, keys) for share in shares[1:]]
         theirs = {name for share in shares[1:] for name in share}
-        self.mine = {name for name in every if name not in theirs}
+        self.mine = {d.name for d in folders if d.name not in theirs}
 
     def entries(self) -> list[UnitEntry]:
         records = {}

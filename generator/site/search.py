@@ -85,19 +85,18 @@ class SearchResult:
     reused: list[str] = field(default_factory=list)  # buckets linked from the previous output
 
 
-def index_site(site_dir: Path, cache_dir: Path | None = None, previous_dir: Path | None = None,
+def index_site(site_dir: Path, pages: list[str], cache_dir: Path | None = None, previous_dir: Path | None = None,
                previous: dict[str, BucketOutput] | None = None, jobs: int = 0, *,
-               pages: list[str] | None = None, page_keys: dict[str, str] | None = None,
-               link_reused: bool = True) -> SearchResult:
+               page_keys: dict[str, str] | None = None, link_reused: bool = True) -> SearchResult:
     """Write pagefind/<bucket>/ and search-index/<bucket>.js for every bucket of the site in site_dir.
     A bucket whose key is the one `previous` records is linked from `previous_dir` (or, without
     `link_reused`, left where it is, for the caller to keep); the others are indexed, at most `jobs`
     pagefind processes at a time (0: one per core). Raises SearchIndexError on failure.
 
-    `pages`: the site's pages, when site_dir holds only those of the buckets that may have changed.
-    `page_keys`: for some pages, a key that changes whenever the page's bytes do (the unit's render
+    `pages`: every page of the site (paths relative to it); site_dir must hold those of the buckets
+    that may have to be indexed. `page_keys`: for some pages, a key that changes whenever the page's bytes do (the unit's render
     key), so that the page need not be read to key its bucket."""
-    groups = _group(pages) if pages is not None else _pages_by_bucket(site_dir)
+    groups = _group(pages)
     keys = {bucket: _bucket_key(site_dir, bucket, urls, page_keys or {}) for bucket, urls in groups.items()}
     result = SearchResult()
     todo, reuse = [], []
@@ -144,11 +143,6 @@ def index_site(site_dir: Path, cache_dir: Path | None = None, previous_dir: Path
         result.indexed.append(bucket)
     result.buckets = dict(sorted(result.buckets.items()))
     return result
-
-
-def _pages_by_bucket(site_dir: Path) -> dict[str, list[str]]:
-    """Every HTML page of the site (not pagefind's own), grouped by bucket, in path order."""
-    return _group(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
 
 
 def _group(urls) -> dict[str, list[str]]:

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import pytest
 
-from browser_support import Browser, BrowserError
+from browser_support import Browser
 from generator.build import build
 from generator.site.offline_search import INDEX_DIR, MAX_TEXT, VERSION, matches, query_terms, read_script, script_path
 from generator.site.search import SITE_BUCKET, page_bucket
@@ -246,10 +246,9 @@ def test_browser_over_http_finds_pages_of_merged_bundles_and_opens_them(site, tm
         served = tmp_path / "served"
         served.mkdir()
         (served / prefix.rstrip("/")).symlink_to(site)
-    try:
-        browser = Browser()
-    except BrowserError as error:
-        pytest.skip(str(error))
+    if CHROMIUM is None:  # the set-up installs it; a browser that is there but fails is a failure
+        pytest.skip("chromium not installed")
+    browser = Browser()
     langfang = "廊坊市人民代表大会常务委员会办公室2023年单位预算信息公开情况说明"
     fengnan = "唐山市丰南区人民代表大会常务委员会办公室2023年部门预算信息公开情况说明"
     assert SITE_BUCKET != page_bucket(LANGFANG) != page_bucket(FENGNAN) != SITE_BUCKET  # two merged bundles

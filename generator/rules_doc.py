@@ -78,7 +78,16 @@ def _code_block(text: str, language: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m generator.rules_doc [FILE]` writes the catalogue (docs/rules.md by default);
+    `--check` only says whether docs/rules.md is current (exit 1 when it is not)."""
     args = sys.argv[1:] if argv is None else argv
+    if args == ["--check"]:
+        current = DOC_PATH.is_file() and DOC_PATH.read_text(encoding="utf-8") == render()
+        print(f"{DOC_PATH} 已是最新" if current else f"{DOC_PATH} 已过期：运行 python -m generator.rules_doc")
+        return 0 if current else 1
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        print("用法：python -m generator.rules_doc [输出文件] | --check", file=sys.stderr)
+        return 2
     target = Path(args[0]) if args else DOC_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render(), encoding="utf-8")

@@ -572,6 +572,19 @@ def test_rules_doc_is_up_to_date():
     assert current == render(), "docs/rules.md is out of date: run `python -m generator.rules_doc`"
 
 
+def test_rules_doc_check_says_whether_the_catalogue_is_current_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    import generator.rules_doc as rules_doc
+
+    monkeypatch.chdir(tmp_path)
+    assert rules_doc.main(["--check"]) == 0 and "已是最新" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []  # not a file named --check
+    assert rules_doc.main(["--other"]) == 2
+    stale = tmp_path / "rules.md"
+    stale.write_text("旧目录\n", encoding="utf-8")
+    monkeypatch.setattr(rules_doc, "DOC_PATH", stale)
+    assert rules_doc.main(["--check"]) == 1 and "已过期" in capsys.readouterr().out
+
+
 def test_rules_doc_groups_rules_by_family():
     from generator.rules_doc import render
 

@@ -107,15 +107,22 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
     watch = Stopwatch()
     opts = BuildOptions(**options)
     output = output.resolve()
-    plan = _Plan(content, output, opts)
-    watch.lap("plan")
-    if plan.up_to_date():
-        return BuildResult(output, len(plan.content_keys), plan.previous_disclosures(), 0, 0,
-                           time.perf_counter() - started, reused=len(plan.content_keys), up_to_date=True,
-                           stages=watch.stages)
+    early = _early_pdf_worker(content, output, opts)  # it loads WeasyPrint while this process plans and checks
+    pdf_worker = None
+    try:
+        plan = _Plan(content, output, opts)
+        watch.lap("plan")
+        if plan.up_to_date():
+            return BuildResult(output, len(plan.content_keys), plan.previous_disclosures(), 0, 0,
+                               time.perf_counter() - started, reused=len(plan.content_keys), up_to_date=True,
+                               stages=watch.stages)
+        pdf_worker = plan.pdf_worker(early)
+    finally:
+        if early is not None and pdf_worker is not early:
+            early.cancel()
     from generator.check import check_site
 
-    with plan.pdf_worker() or nullcontext() as pdf_worker:  # started now: it loads WeasyPrint during the check
+    with pdf_worker or nullcontext():
         report = check_site(content, plan.cache_dir, reuse=opts.reuse, jobs=opts.jobs, keys=plan.content_keys)
         watch.lap("check")
         if report.failed():
@@ -194,13 +201,15 @@ class _Plan:
             return list(self.content_keys)
         return [u for u, key in self.content_keys.items() if self.previous.content_keys.get(u) != key]
 
-    def pdf_worker(self):
-        """A process for the PDFs of a rebuild of a few units (pages are then rendered here)."""
-        from generator.parallel import PdfWorker, few
+    def pdf_worker(self, early=None):
+        """The process for the PDFs of a build of a few units (their pages are rendered in this one), or
+        None. `early`: such a process started before the plan was known, taken if one is wanted."""
+        from generator.pdf.worker import PdfWorker
+        from generator.workers import few
 
         changed = len(self.changed_units())
         if self.opts.pdf and self.jobs > 1 and 0 < changed and few(changed, self.jobs):
-            return PdfWorker(self.content)
+            return early or PdfWorker(self.content)
         return None
 
     def build_id(self) -> str:
@@ -232,6 +241,20 @@ class _Plan:
         buckets = {k: vars(v) for k, v in search.buckets.items()} if search is not None else {}
         return Manifest(self.options_key, dict(self.content_keys), units_out, complete=self.opts.shard is None,
                         site_files=site_files, search=buckets)
+
+
+def _early_pdf_worker(content: Path, output: Path, opts: BuildOptions):
+    """A PDF process started before planning, when this is likely a rebuild of a few units with their
+    PDFs (an earlier build to patch, and PDFs asked for): a one-unit correction then waits for its
+    PDF about a second less. The plan takes it, or it is stopped."""
+    from generator.workers import default_jobs
+
+    if not (opts.pdf and opts.reuse and opts.shard is None and not opts.merge
+            and (opts.jobs or default_jobs()) > 1 and Manifest.path_for(output).is_file()):
+        return None
+    from generator.pdf.worker import PdfWorker
+
+    return PdfWorker(content)
 
 
 def _options_key(content: Path, opts: BuildOptions) -> str:

@@ -8,14 +8,13 @@ chart renderer and WeasyPrint loaded from one unit to the next.
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.build import BuildFailed
-from generator.workers import spawn_pool
+from generator.pdf.worker import PdfWorker, write_pdf_file
 from generator.site.builder import UnitRenderer
+from generator.workers import few, spawn_pool
 
 
 @dataclass
@@ -52,7 +51,7 @@ def render_unit(site, unit, contexts: list, settings: RenderSettings, pdf_worker
     for item in rendered if settings.pdf else []:
         job, path = _pdf_job(site, item, settings)
         if pdf_worker is not None:
-            pdf_worker.submit(job, path, site.root.resolve(), settings.archival)
+            pdf_worker.submit(job, path, settings.archival)
         else:
             seconds.append(write_pdf_file(job, path, site.root.resolve(), settings.archival))
         renderer.written.append(path.relative_to(settings.staging).as_posix())
@@ -65,60 +64,6 @@ def _pdf_job(site, item, settings: RenderSettings):
 
     path = unit_pdf_path(settings.staging, item.document.unit_id, item.document.year)
     return unit_job(item.context, site, item.document, item.charts), path
-
-
-def write_pdf_file(job, path: Path, content_root: Path, archival: bool) -> float:
-    """Render a PDF job and write it (in this process or a PDF worker); its seconds."""
-    from generator.files import write_atomically
-    from generator.pdf.build import render_for
-    from generator.pdf.fetcher import ResourceRefused
-
-    started = time.perf_counter()
-    try:
-        data = render_for(job, content_root, archival)
-    except ResourceRefused as refused:
-        raise BuildFailed(f"{refused}（生成 {path.name} 时）") from None
-    write_atomically(path, data)
-    return time.perf_counter() - started
-
-
-class PdfWorker:
-    """One process that renders PDFs while this one goes on with the pages, the list pages and the
-    search index: a rebuild of a few units then waits for their PDFs only at the end. It is started
-    at the beginning of the build, so WeasyPrint and the fonts are loaded by the time a PDF comes."""
-
-    def __init__(self, content: Path):
-        self.pool = spawn_pool(1, initializer=_warm_pdf, initargs=(content.resolve(),))
-        self.pending = []
-
-    def submit(self, job, path: Path, content_root: Path, archival: bool) -> None:
-        self.pending.append(self.pool.submit(write_pdf_file, job, path, content_root, archival))
-
-    def finish(self) -> list[float]:
-        """Seconds of each PDF, once all are written; raises BuildFailed if one could not be made."""
-        try:
-            return [future.result() for future in self.pending]
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> "PdfWorker":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-def _warm_pdf(content_root: Path) -> None:
-    """Load WeasyPrint, the print stylesheet and its fonts (kept for the PDFs to come) before the first
-    real PDF, with a small page in the body and table faces."""
-    from generator.pdf.build import render_for
-    from generator.pdf.render import Job
-
-    render_for(Job('<html lang="zh-CN"><body><h1>预算</h1><p>预算公开</p><table class="data"><tr><th>科目</th>'
-                   "<td>1.00</td></tr></table></body></html>"), content_root, archival=False)
 
 
 # -- worker processes ------------------------------------------------------------------------------
@@ -158,11 +103,6 @@ def render_unit_by_id(site, unit_id: str, settings: RenderSettings, checked: dic
         return render_unit(site, site.units[index], contexts, settings, pdf_worker)
     finally:
         site.units[index] = light
-
-
-def few(units: int, jobs: int) -> bool:
-    """Too few units for a pool of page workers to pay off: they are rendered in this process."""
-    return jobs <= 1 or units < 2 * jobs
 
 
 def render_units(unit_ids: list[str], settings: RenderSettings, jobs: int, site, checked: dict,

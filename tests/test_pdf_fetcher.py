@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.pdf.fetcher import ResourceRefused, SafeFetcher
-from generator.pdf.render import Job, absolutize_images, theme_dir, write_pdf
+from generator.pdf.html import Job, absolutize_images, theme_dir
+from generator.pdf.render import write_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"

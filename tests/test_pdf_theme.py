@@ -13,7 +13,7 @@ from generator.document import build_document
 from generator.pdf import columns
 from generator.pdf.build import unit_job
 from generator.pdf.columns import column_widths, text_em
-from generator.pdf.render import environment, theme_dir
+from generator.pdf.html import environment, theme_dir
 from generator.tables import Row, Table, head, money, text
 
 

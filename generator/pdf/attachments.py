@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from weasyprint import Attachment
-
 from generator.export import disclosure_json, table_csv
 
 
@@ -21,8 +17,3 @@ def attachment_files(document, prefix: str = "") -> list[tuple[str, bytes, str]]
         files.append((f"{stem}-{table.id}.csv", table_csv(table).encode("utf-8"), f"{table.title}（CSV）"))
     return files
 
-
-def attachments(files: list[tuple[str, bytes, str]], moment: datetime) -> list[Attachment]:
-    """WeasyPrint attachments with fixed dates (never the clock) and AFRelationship /Data (PDF/A-3)."""
-    return [Attachment(string=data, name=name, description=description, created=moment, modified=moment,
-                       relationship="Data") for name, data, description in files]

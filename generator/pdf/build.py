@@ -10,7 +10,7 @@ from generator.document import build_document
 from generator.files import write_atomically
 from generator.pdf.attachments import attachment_files
 from generator.pdf.dates import source_date, w3c
-from generator.pdf.render import Job, Meta, absolutize_images, prefix_ids, render_html, theme_dir, write_pdf
+from generator.pdf.html import Job, Meta, absolutize_images, prefix_ids, render_html, theme_dir
 from generator.site.builder import disclosure_dir, pdf_name
 from generator.site.downloads import compendium_path
 
@@ -92,12 +92,9 @@ def _meta_values(meta: Meta) -> dict:
 
 
 def render(job: Job, site, archival: bool = True) -> bytes:
+    from generator.pdf.render import render_for  # WeasyPrint, loaded only where a PDF is rendered
+
     return render_for(job, site.root.resolve(), archival)
-
-
-def render_for(job: Job, content_root: Path, archival: bool = True) -> bytes:
-    """The PDF of a job whose files may come from the print theme and the content folder only."""
-    return write_pdf(job, theme_dir(), [content_root], archival)
 
 
 def build(job_factory, site, path: Path, archival: bool = True) -> Written:

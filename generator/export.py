@@ -42,7 +42,18 @@ def json_text(value, depth: int) -> str:
 _ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))  # made once: json.dumps makes one per call
 
 
+class OneLine(str):
+    """A value already encoded as json_text lays out its deepest values (`one_line`), and kept so: the
+    year's data package lists a thousand units' resources, encoded once when each unit is rendered."""
+
+
+def one_line(value) -> OneLine:
+    return OneLine(_ONE_LINE.encode(value))
+
+
 def _layout(value, depth: int, level: int) -> str:
+    if isinstance(value, OneLine):
+        return value
     if level >= depth or not isinstance(value, (dict, list)) or not value:
         return _ONE_LINE.encode(value)
     pad = "  " * (level + 1)

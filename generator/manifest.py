@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator.files import write_atomically
 
-FORMAT = 3
+FORMAT = 4  # 4: data package resources kept as lines of JSON
 
 
 @dataclass

@@ -18,6 +18,7 @@ from pathlib import Path
 from generator import charts
 from generator.charts import ChartRenderer
 from generator.document import Document, build_document
+from generator.export import OneLine
 from generator.markdown import slug
 from generator.money import fmt
 from generator.site import data, downloads, pages
@@ -57,7 +58,7 @@ class DisclosureSummary:
     department: str
     amounts: list[str]  # TOTALS, formatted
     expenditure: str  # 支出总计, exact text (the year chart)
-    resources: list[dict]  # its entries in the year's data package
+    resources: list[str]  # its entries in the year's data package, each a line of JSON (export.one_line)
 
     @classmethod
     def of(cls, doc: Document) -> "DisclosureSummary":
@@ -73,7 +74,7 @@ class DisclosureSummary:
         return pages.TotalsRow(self.name, self.year, self.url, self.amounts)
 
     def to_json(self) -> dict:
-        return dict(vars(self))  # plain data already; asdict's deep copy of the resources costs more than the page
+        return dict(vars(self))  # plain data already
 
 
 @dataclass
@@ -192,7 +193,7 @@ class ListPages(PageWriter):
     def year(self, year: int) -> None:
         summaries = self._of_year(year)
         name = f"datapackage-{year}.json"
-        resources = [r for s in summaries for r in s.resources]
+        resources = [OneLine(r) for s in summaries for r in s.resources]  # as the manifest kept them
         self.write(self.output / name, data.package(f"budget-{year}", f"{self.settings.title} {year}年预算数据", resources))
         compendium = downloads.compendium_link(year, [self.output])
         self.render("year.html", f"years/{year}/index.html",

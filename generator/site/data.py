@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.document import Document
-from generator.export import disclosure_json, json_text, table_csv
+from generator.export import disclosure_json, json_text, one_line, table_csv
 from generator.tables import Table
 
 FIELD_TYPES = {"money": "number", "number": "number"}
@@ -76,7 +76,8 @@ def write_disclosure_data(doc: Document, directory: Path, write) -> None:
     write(directory / "datapackage.json", package(f"{doc.unit_id}-{doc.year}", doc.title, resources))
 
 
-def year_resources(doc: Document) -> list[dict]:
-    """The disclosure's entries in its year's data package (paths relative to the site root)."""
+def year_resources(doc: Document) -> list[str]:
+    """The disclosure's entries in its year's data package (paths relative to the site root), each
+    encoded as the package lays it out: one line."""
     prefix = f"units/{doc.unit_id}/{doc.year}/"
-    return [resource(doc, t, prefix) for t in doc.tables] + [json_resource(doc, prefix)]
+    return [one_line(resource(doc, t, prefix)) for t in doc.tables] + [one_line(json_resource(doc, prefix))]

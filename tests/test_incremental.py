@@ -4,15 +4,18 @@ single-process build (or an uncached check) gives."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from generator.bench import make_synthetic
-from generator.build import build, in_shard, parse_shard
+from generator.build import BuildRefused, build, in_shard, parse_shard
 from generator.check import check_site
 from generator.manifest import Manifest
 from generator.site.search import SITE_BUCKET, UNIT_BUCKETS, bucket_names, unit_bucket
@@ -370,3 +373,57 @@ def test_build_with_pdfs_links_them_and_reuses_them(tmp_path):
     edit(work, "langfang-renda", "一、 ", "一、")
     reverted = build(work, output, pdf=True, search=False, jobs=2)
     assert reverted.rendered == 1 and pdf.read_bytes() == before
+    assert multiprocessing.active_children() == []
+
+
+def test_a_pdf_process_started_before_the_plan_is_stopped_when_the_plan_has_no_pdf_for_it(content, tmp_path):
+    """With --pdf and an earlier build, a PDF process starts before the plan is known. Nothing to
+    build, many units to build (their PDFs are made by the page workers) or content that fails the
+    check: the process is stopped, and the build leaves no process behind."""
+    work = tmp_path / "content"
+    shutil.copytree(content, work)
+    output = tmp_path / "site"
+    build(work, output, pdf=True, search=False, jobs=2)
+
+    assert build(work, output, pdf=True, search=False, jobs=2).up_to_date
+    assert multiprocessing.active_children() == []
+
+    for unit in sorted(p.name for p in (work / "units").iterdir()):
+        edit(work, unit, "一、", "一、 ")
+    many = build(work, output, pdf=True, search=False, jobs=2)
+    assert many.rendered == 5 and len(many.pdf_seconds) == 5 and "pdf" not in many.stages
+    assert multiprocessing.active_children() == []
+
+    unit = sorted(p.name for p in (work / "units").iterdir())[0]
+    budget = next((work / "units" / unit).glob("*/budget.yaml"))
+    budget.write_text(budget.read_text(encoding="utf-8") + "\n: 不是 YAML\n", encoding="utf-8")
+    with pytest.raises(BuildRefused):
+        build(work, output, pdf=True, search=False, jobs=2)
+    assert multiprocessing.active_children() == []
+
+
+def test_the_pdf_process_renders_jobs_and_stops_at_once_when_cancelled(tmp_path):
+    from generator.pdf.html import Job
+    from generator.pdf.worker import PdfWorker
+
+    with PdfWorker(CONTENT) as worker:
+        worker.submit(Job('<html lang="zh-CN"><body><p>预算公开</p></body></html>'), tmp_path / "a.pdf", False)
+        (seconds,) = worker.finish()
+    assert seconds > 0 and (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
+    assert multiprocessing.active_children() == []
+
+    worker = PdfWorker(CONTENT)
+    (process,) = multiprocessing.active_children()
+    worker.cancel()  # while it is still loading WeasyPrint
+    assert not process.is_alive() and multiprocessing.active_children() == []
+
+
+def test_making_a_pdf_job_does_not_load_weasyprint():
+    """A build's own process makes PDF jobs for its PDF process: it need not load WeasyPrint (~0.8 s)."""
+    code = ("import sys; from pathlib import Path; from generator.check import check_site; "
+            "from generator.pdf.build import unit_job; from generator.parallel import render_units; "
+            "r = check_site(Path(sys.argv[1])); job = unit_job(r.contexts['langfang-renda/2023'], r.site); "
+            "assert job.html.startswith('<!DOCTYPE html>') and job.files; "
+            "print('weasyprint' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(CONTENT)], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -101,13 +101,16 @@ def in_shard(unit_id: str, shard: tuple[int, int] | None) -> bool:
     return int(hashlib.sha256(unit_id.encode("utf-8")).hexdigest()[:8], 16) % n == k - 1
 
 
-def build(content: Path, output: Path, *, progress=None, **options) -> BuildResult:
-    """Build the site. `progress` is an optional factory: progress(total) -> context giving a step callable."""
+def build(content: Path, output: Path, *, progress=None, pdf_process=None, **options) -> BuildResult:
+    """Build the site. `progress` is an optional factory: progress(total) -> context giving a step callable.
+    `pdf_process`: a resident generator.pdf.worker.PdfWorker to use instead of starting one."""
     started = time.perf_counter()
     watch = Stopwatch()
     opts = BuildOptions(**options)
     output = output.resolve()
-    early = _early_pdf_worker(content, output, opts)  # it loads WeasyPrint while this process plans and checks
+    # Started before planning: it loads WeasyPrint while this process plans and checks.
+    early = pdf_process if opts.pdf else None
+    early = early or _early_pdf_worker(content, output, opts)
     pdf_worker = None
     try:
         plan = _Plan(content, output, opts)
@@ -119,7 +122,7 @@ def build(content: Path, output: Path, *, progress=None, **options) -> BuildResu
         pdf_worker = plan.pdf_worker(early)
     finally:
         if early is not None and pdf_worker is not early:
-            early.cancel()
+            early.abandon()
     from generator.check import check_site
 
     with pdf_worker or nullcontext():
@@ -323,7 +326,7 @@ def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch, pd
         pages += listed
     pdf_seconds = [s for r in results for s in r.pdf_seconds]
     if pdf_worker:
-        pdf_seconds += pdf_worker.finish()
+        pdf_seconds += pdf_worker.results()
         watch.lap("pdf")
     unit_files = {f for u in units_out.values() for f in u.files}
     site_files = {f for f in files_below(staging) if f not in unit_files}

@@ -256,11 +256,12 @@ def serve(
     content: Path = ContentOption,
     output: Path = typer.Option(Path("build/preview"), "--output", "-o", help="预览输出目录"),
     port: int = typer.Option(8000, "--port", "-p", help="端口"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时生成各单位的 PDF；PDF 进程常驻，改动后只重新生成改动单位的 PDF"),
 ) -> None:
     """本地预览：生成网站，在 127.0.0.1 上提供服务，内容或主题变化时自动重新生成并刷新浏览器。"""
     from generator.serve import serve as run
 
-    run(content, output, port)
+    run(content, output, port, pdf)
 
 
 def main() -> None:

@@ -17,10 +17,13 @@ from generator.build import BuildRefused, build
 from generator.site.theme import theme_dirs
 
 
-def _rebuild(content: Path, output: Path) -> None:
+def _rebuild(content: Path, output: Path, pdf_process=None) -> None:
+    """One build of the preview; with `pdf_process` (a resident PDF process), with the PDFs."""
     try:
-        result = build(content, output, search=True, live_reload=True)
-        typer.echo(f"已重新生成（{result.pages} 个页面，{result.seconds:.2f} 秒）")
+        result = build(content, output, search=True, live_reload=True, pdf=pdf_process is not None,
+                       pdf_process=pdf_process)
+        made = f"，{len(result.pdf_seconds)} 份 PDF" if result.pdf_seconds else ""
+        typer.echo(f"已重新生成（{result.pages} 个页面{made}，{result.seconds:.2f} 秒）")
     except BuildRefused as refused:
         for diagnostic in refused.report.diagnostics:
             if diagnostic.acknowledged is None:
@@ -56,7 +59,8 @@ def watched_paths(content: Path) -> list[Path]:
     return [p for p in dict.fromkeys(paths) if p.is_dir()]
 
 
-def watch_and_rebuild(content: Path, output: Path, stop_event: threading.Event | None = None) -> None:
+def watch_and_rebuild(content: Path, output: Path, stop_event: threading.Event | None = None,
+                      pdf_process=None) -> None:
     """Rebuild on every change under the watched paths, until stop_event is set (or Ctrl+C)."""
     from watchfiles import watch
 
@@ -64,7 +68,7 @@ def watch_and_rebuild(content: Path, output: Path, stop_event: threading.Event |
         paths = watched_paths(content)
         typer.echo("监视：" + "、".join(str(p) for p in paths))
         for _changes in watch(*paths, stop_event=stop_event):
-            _rebuild(content, output)
+            _rebuild(content, output, pdf_process)
             if watched_paths(content) != paths:
                 break  # site.yaml now names another theme: watch that one instead
         else:
@@ -86,12 +90,21 @@ def _server(output: Path, port: int) -> http.server.ThreadingHTTPServer:
     return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=str(output)))
 
 
-def serve(content: Path, output: Path, port: int) -> None:
-    _rebuild(content, output)
-    server = _server(output.resolve(), port)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    typer.echo(f"预览地址：http://127.0.0.1:{port}/index.html（Ctrl+C 停止）")
+def serve(content: Path, output: Path, port: int, pdf: bool = False) -> None:
+    """With `pdf`, one PDF process stays loaded for every rebuild: a changed unit's PDF is rendered
+    again at once, while the pages are, without waiting for WeasyPrint to start."""
+    from generator.pdf.worker import PdfWorker
+
+    pdf_process = PdfWorker(content, resident=True) if pdf else None
     try:
-        watch_and_rebuild(content, output)
+        _rebuild(content, output, pdf_process)
+        server = _server(output.resolve(), port)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        typer.echo(f"预览地址：http://127.0.0.1:{port}/index.html（Ctrl+C 停止）")
+        try:
+            watch_and_rebuild(content, output, pdf_process=pdf_process)
+        finally:
+            server.shutdown()
     finally:
-        server.shutdown()
+        if pdf_process is not None:
+            pdf_process.stop()

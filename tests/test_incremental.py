@@ -402,20 +402,53 @@ def test_a_pdf_process_started_before_the_plan_is_stopped_when_the_plan_has_no_p
     assert multiprocessing.active_children() == []
 
 
-def test_the_pdf_process_renders_jobs_and_stops_at_once_when_cancelled(tmp_path):
+def test_the_pdf_process_renders_jobs_and_stops_at_once_when_told(tmp_path):
     from generator.pdf.html import Job
     from generator.pdf.worker import PdfWorker
 
     with PdfWorker(CONTENT) as worker:
         worker.submit(Job('<html lang="zh-CN"><body><p>预算公开</p></body></html>'), tmp_path / "a.pdf", False)
-        (seconds,) = worker.finish()
+        (seconds,) = worker.results()
     assert seconds > 0 and (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
     assert multiprocessing.active_children() == []
 
     worker = PdfWorker(CONTENT)
     (process,) = multiprocessing.active_children()
-    worker.cancel()  # while it is still loading WeasyPrint
+    worker.stop()  # while it is still loading WeasyPrint
     assert not process.is_alive() and multiprocessing.active_children() == []
+
+
+def test_a_resident_pdf_process_serves_every_rebuild_and_outlives_a_failed_one(content, tmp_path):
+    """`serve --pdf` keeps one PDF process: each rebuild's PDFs come from it (the same process), equal
+    a clean build's, and a build refused by the check leaves it running for the next."""
+    from generator.pdf.worker import PdfWorker
+
+    work, output, clean = tmp_path / "content", tmp_path / "site", tmp_path / "clean"
+    shutil.copytree(content, work)
+    unit = sorted(p.name for p in (work / "units").iterdir())[0]
+    resident = PdfWorker(work, resident=True)
+    try:
+        build(work, output, pdf=True, search=False, jobs=2, pdf_process=resident)
+        (process,) = multiprocessing.active_children()
+        edit(work, unit, "一、", "一、 ")
+        changed = build(work, output, pdf=True, search=False, jobs=2, pdf_process=resident)
+        assert changed.rendered == 1 and len(changed.pdf_seconds) == 1
+        budget = next((work / "units" / unit).glob("*/budget.yaml"))
+        valid = budget.read_text(encoding="utf-8")
+        budget.write_text(valid + "\n: 不是 YAML\n", encoding="utf-8")
+        with pytest.raises(BuildRefused):
+            build(work, output, pdf=True, search=False, jobs=2, pdf_process=resident)
+        budget.write_text(valid, encoding="utf-8")
+        edit(work, unit, "一、 ", "一、  ")
+        again = build(work, output, pdf=True, search=False, jobs=2, pdf_process=resident)
+        assert again.rendered == 1 and len(again.pdf_seconds) == 1
+        assert multiprocessing.active_children() == [process] and process.is_alive()
+    finally:
+        resident.close()
+    assert multiprocessing.active_children() == []
+    build(work, clean, pdf=True, search=False, jobs=1)
+    pdf = next((output / "units" / unit).glob("*/*.pdf"))
+    assert pdf.read_bytes() == (clean / pdf.relative_to(output)).read_bytes()
 
 
 def test_making_a_pdf_job_does_not_load_weasyprint():

@@ -39,17 +39,36 @@ def free_port() -> int:
 
 
 def fetch(url: str) -> str | None:
+    data = fetch_bytes(url)
+    return None if data is None else data.decode("utf-8")
+
+
+def fetch_bytes(url: str) -> bytes | None:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
+            return response.read()
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return None
+
+
+def child_processes(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
 
 
 class Serve:
     """`python -m generator serve` in the site's directory; output in files, not pipes (no blocking)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *options: str):
         self.root = root
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/"
@@ -59,7 +78,7 @@ class Serve:
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "generator", "serve", "--content", "content", "--output", "build/preview",
-                 "--port", str(self.port)], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+                 "--port", str(self.port), *options], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -155,3 +174,35 @@ def test_serve_rebuilds_when_the_site_theme_changes(themed_site):
     finally:
         server.stop()
     assert server.process.returncode is not None
+
+
+def test_serve_with_pdf_keeps_one_pdf_process_and_renders_the_changed_units_pdf(site_tree):
+    import io
+
+    import pypdf
+
+    from conftest import UNIT_ID, YEAR
+
+    site_tree.write()
+    root = site_tree.root
+    pdf_url = f"units/{UNIT_ID}/{YEAR}/{UNIT_ID}-{YEAR}.pdf"
+    server = Serve(root, "--pdf")
+    try:
+        first = server.wait_ready()
+        assert f'href="{UNIT_ID}-{YEAR}.pdf"' in fetch(server.base + f"units/{UNIT_ID}/{YEAR}/index.html")
+        before = fetch_bytes(server.base + pdf_url)
+        assert before and before.startswith(b"%PDF")
+        processes = child_processes(server.process.pid)
+        assert processes  # the PDF process, kept between rebuilds
+
+        narrative = site_tree.content / "units" / UNIT_ID / str(YEAR) / "narrative.md"
+        text = narrative.read_text(encoding="utf-8") + "\n本单位预览用的新增段落。\n"
+        server.change_and_wait(narrative, text, first)
+        after = fetch_bytes(server.base + pdf_url)
+        assert after != before
+        pages = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(after)).pages)
+        assert "预览用的新增段落" in pages.replace(" ", "").replace("\n", "")
+        assert "1 份 PDF" in server.output()
+        assert child_processes(server.process.pid) == processes  # the same PDF process did it
+    finally:
+        server.stop()

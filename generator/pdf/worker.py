@@ -1,9 +1,14 @@
 """A process of its own for PDFs: a rebuild of a few units hands it their PDFs and goes on with the
 pages, the list pages and the search index, waiting for the PDFs only at the end.
 
-The build starts it before it plans, so that the process has loaded WeasyPrint by the time the first
-job comes. This module itself loads nothing heavy (the build may yet find it has no PDF to make), and
-the process imports WeasyPrint and the print renderer only, nothing of the site.
+A build starts one before it plans, so that the process has loaded WeasyPrint by the time the first
+job comes, and stops it at the end. `budgetsite serve --pdf` keeps one (`resident`) for all its
+rebuilds, so a changed unit's PDF does not wait for WeasyPrint to load at all.
+
+This module loads nothing heavy (the build may yet find it has no PDF to make), and the process
+imports WeasyPrint and the print renderer only, nothing of the site. The process returns each PDF's
+bytes and the build writes them: the process never writes into a build's folders, so a build that
+fails can leave its jobs running in a resident process.
 """
 
 from __future__ import annotations
@@ -11,42 +16,61 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from generator.files import write_atomically
 from generator.workers import spawn_pool, stop_pool
 
 
 class PdfWorker:
-    def __init__(self, content: Path):
+    def __init__(self, content: Path, resident: bool = False):
         self.content_root = content.resolve()
+        self.resident = resident
         self.pool = spawn_pool(1)
         # A pool starts its process with its first task: this one, now.
-        self.pending = [self.pool.submit(load_engine, self.content_root)]
+        self.loading = self.pool.submit(load_engine, self.content_root)
+        self.pending: list = []  # (future, path) of this build's jobs
 
     def submit(self, job, path: Path, archival: bool) -> None:
-        self.pending.append(self.pool.submit(write_pdf_file, job, path, self.content_root, archival))
+        future = self.pool.submit(render_pdf_job, job, path.name, self.content_root, archival)
+        self.pending.append((future, path))
 
-    def finish(self) -> list[float]:
-        """Seconds of each PDF, once all are written; raises BuildFailed if one could not be made."""
-        try:
-            loaded, *written = [future.result() for future in self.pending]
-            return written
-        finally:
-            self.close()
+    def results(self) -> list[float]:
+        """Write each PDF submitted since the last call, once rendered; their seconds. Raises
+        BuildFailed if one could not be made."""
+        pending, self.pending = self.pending, []
+        self.loading.result()
+        seconds = []
+        for future, path in pending:
+            data, took = future.result()
+            write_atomically(path, data)
+            seconds.append(took)
+        return seconds
+
+    def abandon(self) -> None:
+        """The build has no PDF for this process: stop it, unless it is resident."""
+        if not self.resident:
+            self.stop()
+
+    def stop(self) -> None:
+        """Stop the process at once, whatever it is doing."""
+        self.pending = []
+        stop_pool(self.pool)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def cancel(self) -> None:
-        """Stop the process at once: the build has no PDF for it."""
-        stop_pool(self.pool)
 
     def __enter__(self) -> "PdfWorker":
         return self
 
     def __exit__(self, failure, *details) -> None:
-        if failure is None:
+        """The end of a build: a build's own process is closed (stopped if the build failed); a resident
+        one forgets the jobs of a failed build and waits for the next."""
+        if self.resident:
+            if failure is not None:
+                self.pending = []
+        elif failure is None:
             self.close()
-        else:  # the build failed: its PDFs are not wanted
-            self.cancel()
+        else:
+            self.stop()
 
 
 def load_engine(content_root: Path) -> None:
@@ -57,10 +81,9 @@ def load_engine(content_root: Path) -> None:
     engine(theme_dir(), [content_root])
 
 
-def write_pdf_file(job, path: Path, content_root: Path, archival: bool) -> float:
-    """Render a PDF job and write it (in a build's process or in a PDF worker); its seconds."""
+def render_pdf_job(job, name: str, content_root: Path, archival: bool) -> tuple[bytes, float]:
+    """A PDF's bytes and the seconds they took (in a build's process or in a PDF process)."""
     from generator.build import BuildFailed
-    from generator.files import write_atomically
     from generator.pdf.fetcher import ResourceRefused
     from generator.pdf.render import render_for
 
@@ -68,6 +91,12 @@ def write_pdf_file(job, path: Path, content_root: Path, archival: bool) -> float
     try:
         data = render_for(job, content_root, archival)
     except ResourceRefused as refused:
-        raise BuildFailed(f"{refused}（生成 {path.name} 时）") from None
+        raise BuildFailed(f"{refused}（生成 {name} 时）") from None
+    return data, time.perf_counter() - started
+
+
+def write_pdf_file(job, path: Path, content_root: Path, archival: bool) -> float:
+    """Render a PDF job in this process and write it; its seconds."""
+    data, seconds = render_pdf_job(job, path.name, content_root, archival)
     write_atomically(path, data)
-    return time.perf_counter() - started
+    return seconds

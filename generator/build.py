@@ -109,8 +109,7 @@ def build(content: Path, output: Path, *, progress=None, pdf_process=None, **opt
     opts = BuildOptions(**options)
     output = output.resolve()
     # Started before planning: it loads WeasyPrint while this process plans and checks.
-    early = pdf_process if opts.pdf else None
-    early = early or _early_pdf_worker(content, output, opts)
+    early = (pdf_process if opts.pdf else None) or _early_pdf_worker(content, output, opts)
     pdf_worker = None
     try:
         plan = _Plan(content, output, opts)

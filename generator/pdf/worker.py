@@ -21,6 +21,8 @@ from generator.workers import spawn_pool, stop_pool
 
 
 class PdfWorker:
+    """One process rendering PDF jobs in the order they come; the build writes what it returns."""
+
     def __init__(self, content: Path, resident: bool = False):
         self.content_root = content.resolve()
         self.resident = resident

@@ -23,3 +23,18 @@ def test_every_stage_of_the_benchmark_runs_and_is_reported(tmp_path, monkeypatch
     write_json(results, tmp_path / "bench.json", 3, 1)
     stored = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
     assert [r["stage"] for r in stored["results"]] == names
+
+
+def test_the_pdf_stages_of_the_benchmark_run_and_name_the_units_they_change(tmp_path, monkeypatch):
+    monkeypatch.chdir(CONTENT.parent)
+    results = run_benchmark(units=3, years=1, runs=1, workdir=tmp_path / "bench", with_pdf=True, jobs=2)
+    by_name = {m.name: m for m in results}
+    every = by_name["PDF（每份，工作进程内）"]
+    assert len(every.seconds) == 3 and every.note == "3 份"
+    one_unit = [m for m in results if m.name.startswith("build --pdf（一个单位改动：")]
+    assert [m.name for m in one_unit] == ["build --pdf（一个单位改动：unit-00000）", "build --pdf（一个单位改动：unit-00001）"]
+    for measured in one_unit:
+        assert measured.seconds and "失败" not in measured.note
+        pages = int(measured.note.split("PDF ")[1].split(" 页")[0])
+        assert pages >= 10  # the examples' disclosures print on 13 to 22 pages
+        assert "pdf" in measured.stages  # the rebuild waited for its PDF process

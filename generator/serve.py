@@ -76,18 +76,57 @@ def watch_and_rebuild(content: Path, output: Path, stop_event: threading.Event |
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    """The preview as the web server will serve it: under the site's `base_path`, with its 404 page."""
+
+    output: Path
+    base_path: str = "/"
+
     def log_message(self, format, *args):  # quiet
         pass
 
+    def do_GET(self):
+        if not self._under_base():
+            return
+        super().do_GET()
 
-def _server(output: Path, port: int) -> http.server.ThreadingHTTPServer:
-    # Serve the directory by path each request, so the swapped-in tree is always the one served.
-    class Handler(_Handler):
-        def translate_path(self, path):
-            self.directory = str(output)
-            return super().translate_path(path)
+    def do_HEAD(self):
+        if not self._under_base():
+            return
+        super().do_HEAD()
 
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=str(output)))
+    def _under_base(self) -> bool:
+        """Requests outside base_path: the site root is redirected to it, anything else is not found."""
+        if self.path.startswith(self.base_path):
+            return True
+        if self.path in ("/", "/index.html"):
+            self.send_response(302)
+            self.send_header("Location", self.base_path)
+            self.end_headers()
+        else:
+            self.send_error(404)
+        return False
+
+    def translate_path(self, path):
+        # The directory by path on each request, so the swapped-in tree is always the one served.
+        self.directory = str(self.output)
+        return super().translate_path("/" + path[len(self.base_path):] if path.startswith(self.base_path) else path)
+
+    def send_error(self, code, message=None, explain=None):
+        page = self.output / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def _server(output: Path, port: int, base_path: str = "/") -> http.server.ThreadingHTTPServer:
+    handler = type("Handler", (_Handler,), {"output": output, "base_path": base_path})
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(output)))
 
 
 def serve(content: Path, output: Path, port: int, pdf: bool = False) -> None:
@@ -98,9 +137,11 @@ def serve(content: Path, output: Path, port: int, pdf: bool = False) -> None:
     pdf_process = PdfWorker(content, resident=True) if pdf else None
     try:
         _rebuild(content, output, pdf_process)
-        server = _server(output.resolve(), port)
+        settings = _settings(content)
+        base_path = settings.base_path if settings is not None else "/"
+        server = _server(output.resolve(), port, base_path)
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        typer.echo(f"预览地址：http://127.0.0.1:{port}/index.html（Ctrl+C 停止）")
+        typer.echo(f"预览地址：http://127.0.0.1:{port}{base_path}index.html（Ctrl+C 停止）")
         try:
             watch_and_rebuild(content, output, pdf_process=pdf_process)
         finally:

@@ -68,10 +68,11 @@ def child_processes(pid: int) -> set[int]:
 class Serve:
     """`python -m generator serve` in the site's directory; output in files, not pipes (no blocking)."""
 
-    def __init__(self, root: Path, *options: str):
+    def __init__(self, root: Path, *options: str, base_path: str = "/"):
         self.root = root
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}/"
+        self.host = f"http://127.0.0.1:{self.port}"
+        self.base = self.host + base_path
         self.log = root / "serve.log"
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
                "PYTHONUNBUFFERED": "1", "PYTHONUTF8": "1", "NO_COLOR": "1"}
@@ -204,5 +205,27 @@ def test_serve_with_pdf_keeps_one_pdf_process_and_renders_the_changed_units_pdf(
         assert "预览用的新增段落" in pages.replace(" ", "").replace("\n", "")
         assert "1 份 PDF" in server.output()
         assert child_processes(server.process.pid) == processes  # the same PDF process did it
+    finally:
+        server.stop()
+
+
+def test_the_preview_is_served_under_the_base_path_with_the_404_page(site_tree):
+    site_tree.patch_site({"base_path": "/yusuan/"})
+    site_tree.write()
+    server = Serve(site_tree.root, base_path="/yusuan/")
+    try:
+        server.wait_ready()
+        assert "/yusuan/index.html" in server.output()
+        home = fetch(server.base + "index.html")
+        assert home and fetch(server.host + "/") == home  # the root redirects to the base path
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(server.base + "units/no-such-unit/", timeout=5)
+        assert missing.value.code == 404
+        page = missing.value.read().decode("utf-8")
+        assert page == (site_tree.root / "build" / "preview" / "404.html").read_text(encoding="utf-8")
+        assert 'href="/yusuan/static/' in page and fetch(server.host + "/yusuan/static/site.css")  # its links work
+        with pytest.raises(urllib.error.HTTPError) as outside:
+            urllib.request.urlopen(server.host + "/static/site.css", timeout=5)  # not where the site is
+        assert outside.value.code == 404
     finally:
         server.stop()

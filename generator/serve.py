@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import signal
 import threading
 from pathlib import Path
 
@@ -129,11 +130,16 @@ def _server(output: Path, port: int, base_path: str = "/") -> http.server.Thread
     return http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(output)))
 
 
+def _stop_on_terminate(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def serve(content: Path, output: Path, port: int, pdf: bool = False) -> None:
     """With `pdf`, one PDF process stays loaded for every rebuild: a changed unit's PDF is rendered
     again at once, while the pages are, without waiting for WeasyPrint to start."""
     from generator.pdf.worker import PdfWorker
 
+    signal.signal(signal.SIGTERM, _stop_on_terminate)  # `kill` stops serve as Ctrl+C does: cleaned up
     pdf_process = PdfWorker(content, resident=True) if pdf else None
     try:
         _rebuild(content, output, pdf_process)

@@ -451,6 +451,41 @@ def test_a_resident_pdf_process_serves_every_rebuild_and_outlives_a_failed_one(c
     assert pdf.read_bytes() == (clean / pdf.relative_to(output)).read_bytes()
 
 
+def test_a_pdf_process_exits_when_the_process_that_started_it_is_killed(tmp_path):
+    """An idle resident PDF process is not told when `serve` is killed: it notices, and exits."""
+    code = ("import multiprocessing, sys, time\n"
+            "from pathlib import Path\n"
+            "from generator.pdf.worker import PdfWorker\n"
+            "if __name__ == '__main__':\n"
+            "    worker = PdfWorker(Path(sys.argv[1]), resident=True)\n"
+            "    worker.loading.result()\n"
+            "    print(multiprocessing.active_children()[0].pid, flush=True)\n"
+            "    time.sleep(120)\n")
+    script = tmp_path / "starts_a_pdf_process.py"
+    script.write_text(code, encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(script), str(CONTENT)], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(parent.stdout.readline())
+        assert _running(child)
+        parent.kill()
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while _running(child) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _running(child)
+    finally:
+        parent.kill()
+        parent.stdout.close()
+
+
+def _running(pid: int) -> bool:
+    """Whether the process exists and is not a zombie."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_making_a_pdf_job_does_not_load_weasyprint():
     """A build's own process makes PDF jobs for its PDF process: it need not load WeasyPrint (~0.8 s)."""
     code = ("import sys; from pathlib import Path; from generator.check import check_site; "

@@ -207,6 +207,16 @@ def test_serve_with_pdf_keeps_one_pdf_process_and_renders_the_changed_units_pdf(
         assert child_processes(server.process.pid) == processes  # the same PDF process did it
     finally:
         server.stop()
+    assert server.process.returncode is not None  # stopped by SIGTERM, after cleaning up:
+    assert not any(running(pid) for pid in processes)  # no PDF process left behind
+
+
+def running(pid: int) -> bool:
+    """Whether the process exists and is not a zombie."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def test_the_preview_is_served_under_the_base_path_with_the_404_page(site_tree):

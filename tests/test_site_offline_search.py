@@ -20,7 +20,8 @@ import pytest
 
 from browser_support import Browser
 from generator.build import build
-from generator.site.offline_search import INDEX_DIR, MAX_TEXT, VERSION, matches, query_terms, read_script, script_path
+from generator.site.offline_search import (INDEX_DIR, MAX_TEXT, VERSION, extract, matches, query_terms, read_script,
+                                          script_path)
 from generator.site.search import SITE_BUCKET, page_bucket
 from site_support import CONTENT, html_pages, parse, text_of
 
@@ -274,3 +275,25 @@ def test_a_line_break_inside_chinese_text_does_not_split_a_word(site_tree):
     assert found(rows, "联络人大代表") == ["units/demo-office/2023/index.html"]  # …and found as one word
     text = next(row[3] for row in rows if row[0] == "units/demo-office/2023/index.html")
     assert "本单位负责联络人大代表， ABC 与 DEF 之间有空格。" in text  # other breaks and spaces stay one space
+
+
+def test_a_page_is_indexed_as_pagefind_indexes_it():
+    """What extract() keeps of a page: inside data-pagefind-body only, without ignored subtrees, scripts,
+    navigation or SVG; the first h1 as the title; h2–h6 as headings; block boundaries as spaces, line
+    breaks between Chinese characters dropped; character references decoded; comments left out."""
+    page = """<!DOCTYPE html><html lang="zh-CN"><head><title>标签页标题</title><script>var x = "脚本";</script></head>
+<body><nav>导航</nav><header>页眉</header>
+<main data-pagefind-body><h1>廊坊市<!-- 注释 -->人大
+办公室</h1><p>收入&amp;支出<br>合计</p>
+<h2>一、部门<em>职责</em></h2><table><tr><td>行政运行</td><td>1,043.55</td></tr></table>
+<section data-pagefind-ignore><h2>图表</h2><p>不索引</p></section>
+<svg><title>图</title><text>图中文字</text></svg><h3>二、说明</h3><p>完</p></main>
+<footer>页脚</footer></body></html>"""
+    got = extract(page.encode("utf-8"), "units/x/2023/index.html")
+    assert got.title == "廊坊市人大办公室"
+    assert got.headings == ["一、部门职责", "二、说明"]
+    assert got.text == "廊坊市人大办公室 收入&支出 合计 一、部门职责 行政运行 1,043.55 二、说明 完"
+    assert extract(page.replace("data-pagefind-body", "").encode("utf-8"), "x.html") is None  # not indexed
+    assert extract(b"", "empty.html") is None
+    untitled = page.replace("<h1>", "<h4>").replace("</h1>", "</h4>").encode("utf-8")
+    assert extract(untitled, "x.html").title == "标签页标题图"  # no h1: the <title> elements

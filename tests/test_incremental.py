@@ -451,6 +451,38 @@ def test_a_resident_pdf_process_serves_every_rebuild_and_outlives_a_failed_one(c
     assert pdf.read_bytes() == (clean / pdf.relative_to(output)).read_bytes()
 
 
+def test_a_resident_pdf_process_that_died_is_replaced(content, tmp_path):
+    """The resident PDF process of `serve --pdf` dies (out of memory, say): the build that needed it
+    fails with a message, not a traceback, and the next one starts a new process."""
+    from generator.build import BuildFailed
+    from generator.pdf.worker import PdfWorker
+
+    work, output = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(content, work)
+    build(work, output, search=False, pdf=True, jobs=2)
+    unit = sorted(p.name for p in (work / "units").iterdir())[0]
+    resident = PdfWorker(work, resident=True)
+    try:
+        resident.loading.result()
+        (first,) = multiprocessing.active_children()
+        first.kill()
+        first.join()
+        made = None
+        for attempt in range(2):  # the pool may learn of the death only when it next hands out a job
+            edit(work, unit, "一、", "一、 " if attempt == 0 else "一、  ")
+            try:
+                made = build(work, output, search=False, pdf=True, jobs=2, pdf_process=resident)
+                break
+            except BuildFailed as failed:
+                assert "生成 PDF 的进程意外退出" in str(failed)
+                edit(work, unit, "一、 ", "一、")
+        assert made is not None and made.rendered == 1 and len(made.pdf_seconds) == 1
+        (second,) = multiprocessing.active_children()
+        assert second.pid != first.pid
+    finally:
+        resident.stop()
+
+
 def test_a_pdf_process_exits_when_the_process_that_started_it_is_killed(tmp_path):
     """An idle resident PDF process is not told when `serve` is killed: it notices, and exits."""
     code = ("import multiprocessing, sys, time\n"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from generator.files import write_atomically
@@ -30,25 +31,41 @@ class PdfWorker:
     def __init__(self, content: Path, resident: bool = False):
         self.content_root = content.resolve()
         self.resident = resident
+        self.pending: list = []  # (future, path) of this build's jobs
+        self._start()
+
+    def _start(self) -> None:
         self.pool = spawn_pool(1)
         # A pool starts its process with its first task: this one, now.
         self.loading = self.pool.submit(load_engine, self.content_root)
-        self.pending: list = []  # (future, path) of this build's jobs
 
     def submit(self, job, path: Path, archival: bool) -> None:
-        future = self.pool.submit(render_pdf_job, job, path.name, self.content_root, archival)
+        try:
+            future = self.pool.submit(render_pdf_job, job, path.name, self.content_root, archival)
+        except BrokenProcessPool:
+            if not self.resident:
+                raise
+            self._start()  # the resident process died since the last build: a new one
+            future = self.pool.submit(render_pdf_job, job, path.name, self.content_root, archival)
         self.pending.append((future, path))
 
     def results(self) -> list[float]:
         """Write each PDF submitted since the last call, once rendered; their seconds. Raises
         BuildFailed if one could not be made."""
+        from generator.build import BuildFailed
+
         pending, self.pending = self.pending, []
-        self.loading.result()
         seconds = []
-        for future, path in pending:
-            data, took = future.result()
-            write_atomically(path, data)
-            seconds.append(took)
+        try:
+            self.loading.result()
+            for future, path in pending:
+                data, took = future.result()
+                write_atomically(path, data)
+                seconds.append(took)
+        except BrokenProcessPool:
+            if self.resident:
+                self._start()  # for the next build
+            raise BuildFailed("生成 PDF 的进程意外退出（可能是内存不足或 WeasyPrint 崩溃）") from None
         return seconds
 
     def abandon(self) -> None:

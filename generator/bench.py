@@ -199,13 +199,10 @@ def _touch_one(content: Path, position: int = 0):
 
 def _pdf_pages(unit_output: Path) -> int:
     """Pages of the unit's last year's PDF (0 if there is none)."""
-    import pikepdf
+    from generator.pdf.build import count_pages
 
     found = sorted(unit_output.glob("*/*.pdf"))
-    if not found:
-        return 0
-    with pikepdf.open(found[-1]) as pdf:
-        return len(pdf.pages)
+    return count_pages(found[-1].read_bytes()) if found else 0
 
 
 def print_table(results: list[Measure]) -> None:

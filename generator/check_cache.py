@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from generator.files import write_atomically
 from generator import fingerprint
 from generator.content import UnitEntry, YearEntry
 from generator.diagnostics import Diagnostic, Location
+from generator.files import write_atomically
 
 FORMAT = 1
 

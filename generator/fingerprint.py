@@ -2,15 +2,20 @@
 
 A fingerprint is a SHA-256 over file names and bytes. The code version covers this package's
 source and data and the versions of the libraries that shape the output, so upgrading either
-invalidates every cache. Only the standard library is imported here: a no-op rebuild must stay fast.
+invalidates every cache. Only the standard library (and generator.files) is imported here: a no-op
+rebuild must stay fast.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
+import time
 from pathlib import Path
+
+from generator.files import write_atomically
 
 PACKAGE = Path(__file__).resolve().parent
 PROJECT = PACKAGE.parent
@@ -128,8 +133,6 @@ def _stamp(directory: str) -> tuple[str, int]:
 
 
 def _read_memo(memo: Path | None) -> tuple[dict, int]:
-    import json
-
     try:
         stored = json.loads(memo.read_text(encoding="utf-8")) if memo is not None else {}
         return stored["units"], int(stored["written_ns"]) - RACY_SECONDS * 10**9
@@ -138,11 +141,6 @@ def _read_memo(memo: Path | None) -> tuple[dict, int]:
 
 
 def _write_memo(memo: Path, stamps: dict) -> None:
-    import json
-    import time
-
-    from generator.files import write_atomically
-
     write_atomically(memo, json.dumps({"written_ns": time.time_ns(), "units": stamps}))
 
 

@@ -85,27 +85,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # quiet
         pass
 
-    def do_GET(self):
-        if not self._under_base():
-            return
-        super().do_GET()
-
-    def do_HEAD(self):
-        if not self._under_base():
-            return
-        super().do_HEAD()
-
-    def _under_base(self) -> bool:
-        """Requests outside base_path: the site root is redirected to it, anything else is not found."""
+    def send_head(self):
+        """GET and HEAD alike. Outside base_path, the site root is redirected to it and anything else is
+        not found."""
         if self.path.startswith(self.base_path):
-            return True
+            return super().send_head()
         if self.path in ("/", "/index.html"):
             self.send_response(302)
             self.send_header("Location", self.base_path)
             self.end_headers()
         else:
             self.send_error(404)
-        return False
+        return None
 
     def translate_path(self, path):
         # The directory by path on each request, so the swapped-in tree is always the one served.

@@ -527,3 +527,22 @@ def test_making_a_pdf_job_does_not_load_weasyprint():
             "print('weasyprint' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code, str(CONTENT)], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_failed_search_index_fails_the_build_and_leaves_the_output_as_it_was(content, tmp_path, monkeypatch):
+    from generator.build import BuildFailed
+    from generator.site import search
+
+    output = tmp_path / "site"
+    build(content, output, jobs=1)
+    before = tree(output)
+    edit_dir = tmp_path / "content"
+    shutil.copytree(content, edit_dir)
+    unit = sorted(p.name for p in (edit_dir / "units").iterdir())[0]
+    edit(edit_dir, unit, "一、", "一、 ")
+    real = search._run_pagefind
+    monkeypatch.setattr(search, "_run_pagefind", lambda site_dir, bucket, urls: (
+        "索引写入失败（测试）" if bucket != search.SITE_BUCKET else real(site_dir, bucket, urls)))
+    with pytest.raises(BuildFailed, match="pagefind 生成搜索索引失败：索引写入失败（测试）"):
+        build(edit_dir, output, jobs=1)
+    assert tree(output) == before

@@ -27,7 +27,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,18 +108,9 @@ def index_site(site_dir: Path, pages: list[str], cache_dir: Path | None = None, 
             result.reused.append(bucket)
         else:
             todo.append(bucket)
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def pagefind(bucket: str) -> None:
-        failure = _run_pagefind(site_dir, bucket, groups[bucket])
-        if failure:
-            with lock:
-                errors.append(failure)
-
     workers = max(1, min(jobs or default_jobs(), len(todo)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        running = [pool.submit(pagefind, bucket) for bucket in todo]
+        running = [pool.submit(_run_pagefind, site_dir, bucket, groups[bucket]) for bucket in todo]
         # Meanwhile, in this process: the unchanged buckets are linked, the offline index is written.
         for before in reuse if link_reused else []:
             link_files(previous_dir, site_dir, before.files)
@@ -128,8 +118,7 @@ def index_site(site_dir: Path, pages: list[str], cache_dir: Path | None = None, 
         for bucket in todo:
             offline_search.write_bucket(site_dir, bucket, groups[bucket],
                                         cache / f"{bucket}.pickle" if cache is not None else None)
-        for future in running:
-            future.result()
+        errors = [failure for failure in (future.result() for future in running) if failure]
     if errors:
         raise SearchIndexError(f"pagefind 生成搜索索引失败：{errors[0]}")
     if cache_dir is not None:

@@ -15,7 +15,7 @@ from generator.diagnostics import Diagnostic, Location, Severity, relative
 from generator.model import Disclosure, SiteSettings, Unit
 from generator.model.profile import Profile
 from generator.narrative import Narrative, match_sections, parse_narrative
-from generator.narrative_figures import PatternList, pattern_files
+from generator.narrative_figures import PatternList, pattern_files, pattern_role_problems, profile_role_problems
 from generator.yamlsource import YamlDocument, load_builtin_yaml, load_yaml
 
 BUILTIN_PROFILES = Path(__file__).parent / "data" / "profiles"
@@ -158,6 +158,8 @@ def _load_patterns(site: Site) -> list:
             continue
         listed, problems = schema_errors.validate(doc, PatternList, site.display(path))
         site.diagnostics.extend(problems)
+        if listed is not None:
+            site.diagnostics.extend(pattern_role_problems(doc, listed.root, site.display(path)))
         patterns.extend(listed.root if listed is not None else [])
     return patterns
 
@@ -167,8 +169,9 @@ def _load_profiles(site: Site) -> dict[str, Profile]:
     paths = [(p, True) for p in sorted(BUILTIN_PROFILES.glob("*.yaml"))]
     paths += [(p, False) for p in sorted((site.root / "profiles").glob("*.yaml"))]
     for path, builtin in paths:
-        _, profile = _load_model(site, path, Profile, required=True, builtin=builtin)
+        doc, profile = _load_model(site, path, Profile, required=True, builtin=builtin)
         if profile is not None:
+            site.diagnostics.extend(profile_role_problems(doc, profile, site.display(path)))
             profiles[profile.id] = profile
     return profiles
 

@@ -159,6 +159,7 @@ def three_public_by_fund(value) -> dict[str, Decimal]:
 
 def _three_public(figures: Figures, tp: ThreePublic) -> None:
     leaves = {name: three_public_amount(getattr(tp, name)) for name in THREE_PUBLIC_LEAVES}
+    _three_public_published(figures, tp)  # also when only a subtotal is recorded (no parts typed)
     if all(v is None for v in leaves.values()):
         return
     for name, amount in leaves.items():
@@ -175,6 +176,9 @@ def _three_public(figures: Figures, tp: ThreePublic) -> None:
     figures.derived["three_public.total"] = total(
         [figures.derived["three_public.subtotal"], get("three_public.meeting"), get("three_public.training")]
     )
+
+
+def _three_public_published(figures: Figures, tp: ThreePublic) -> None:
     for name in ("subtotal", "total"):
         published = three_public_amount(getattr(tp, name))
         if published is not None:

@@ -26,6 +26,7 @@ class Section:
     line: int  # 1-based line of the heading
     body_line: int  # 1-based line where the body starts
     spec_id: str | None = None
+    role: str | None = None  # the template section's role (model.profile.KNOWN_ROLES), for the checks
 
 
 @dataclass
@@ -73,6 +74,7 @@ def match_sections(narrative: Narrative, profile: Profile) -> list[Section]:
         for spec in profile.sections:
             if section.heading in section_titles(profile, spec):
                 section.spec_id = spec.id
+                section.role = spec.effective_role
                 break
         else:
             unmatched.append(section)

@@ -123,6 +123,14 @@ def _other_unit_named(name: str) -> Setup:
     return setup
 
 
+def _renamed_profile() -> str:
+    """A site profile like the built-in one, whose overview section is named `general` (and has no role)."""
+    from generator.content import BUILTIN_PROFILES
+
+    text = (BUILTIN_PROFILES / "hebei-tangshan-dept.yaml").read_text(encoding="utf-8")
+    return text.replace("id: hebei-tangshan-dept", "id: renamed-dept").replace("{id: overview,", "{id: general,")
+
+
 NO_FUNCTIONAL = {"functional": []}
 NO_ECONOMIC = {"economic": []}
 
@@ -215,6 +223,13 @@ CASES: dict[str, Case] = {
     "N011": Case(narrative("部门职责：", "部门职责：<b>重要</b>"), NARRATIVE_FILE, "<b>"),
     "N012": Case(narrative("1、基本支出：", "![图](file:///etc/passwd)\n\n1、基本支出："), NARRATIVE_FILE,
                  "file:///etc/passwd"),
+    "N013": Case(budget({"previous_year": {"three_public": DELETE}}), NARRATIVE_FILE, "持平"),
+    "N014": Case(narrative("9.50万元，与2022年持平", "9.50万元，与2022年增加"), NARRATIVE_FILE, "增加"),
+    "N015": Case(lambda t: t.put_file("profiles/renamed.yaml", _renamed_profile()), lambda t: t.content / "profiles"
+                 / "renamed.yaml", "general"),
+    "N016": Case(lambda t: t.put_file("narrative_patterns.yaml",
+                                      '- {figure: operating_costs, sections: [operating_cost], pattern: "安排{amount}万元"}\n'),
+                 lambda t: t.content / "narrative_patterns.yaml", "operating_cost"),
     # ---- Y: across years -------------------------------------------------------------------
     "Y001": Case(lambda t: t.add_year(2022, deep_merge(PRIOR_YEAR, {"totals": {"expenditure": {"total": D("91.00")}}})),
                  BUDGET_FILE, "total: 90.00", passing=lambda t: t.add_year(2022, copy.deepcopy(PRIOR_YEAR))),

@@ -10,6 +10,22 @@ from typing import Literal
 from generator.model.base import Strict, Text, described
 from generator.model.budget import Source
 
+# The parts a disclosure's text has, whatever a template calls its sections: the built-in profiles'
+# section ids. The narrative checks (narrative_patterns.yaml `sections:`) name these roles.
+KNOWN_ROLES = (
+    "duties",
+    "overview",
+    "operating_costs",
+    "three_public",
+    "overall_performance",
+    "special_funds",
+    "performance",
+    "procurement",
+    "assets",
+    "glossary",
+    "other",
+)
+
 TableId = Literal[
     "summary",
     "income",
@@ -30,11 +46,20 @@ TableId = Literal[
 
 class SectionSpec(Strict):
     id: Text = described("章节标识，如 duties、overview")
+    role: Text | None = described("章节的作用（核对正文数字时用）：" + "、".join(KNOWN_ROLES) + "；章节标识为其中之一时可省略",
+                                  default=None)
     title: Text = described("章节标题（不含序号），可用 {kind} 代表 部门/单位")
     aliases: list[Text] = described("正文中可接受的其他标题写法", default_factory=list)
     required: bool = described("正文中是否必须有此章节", default=True)
     tables: list[TableId] = described("本章节包含的表格（正文未用占位符放置时，附在章节末尾）", default_factory=list)
     glossary: bool = described("本章节为名词解释（正文缺省时使用站点默认名词解释）", default=False)
+
+    @property
+    def effective_role(self) -> str | None:
+        """The role written, else the id when it names a role; None when neither does."""
+        if self.role:
+            return self.role
+        return self.id if self.id in KNOWN_ROLES else None
 
 
 class CategorySpec(Strict):

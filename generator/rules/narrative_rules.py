@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from generator.diagnostics import Severity
 from generator.figures import label
-from generator.money import fmt_plain, same, total
+from generator.money import fmt_plain, quantize, same, total
 from generator.narrative import PLACEHOLDER, TABLE_MARKER, section_titles, substitute
-from generator.narrative_figures import extract
-from generator.rules import rule
+from generator.narrative_figures import Statement, extract
+from generator.rules import declare, rule
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 RAW_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
@@ -19,6 +21,7 @@ CHANGE_PARTS = {
     "change.expenditure.basic": ["change.expenditure.personnel", "change.expenditure.public"],
     "change.three_public.subtotal": ["change.three_public.outbound", "change.three_public.vehicle",
                                      "change.three_public.reception"],
+    "change.three_public.vehicle": ["change.three_public.vehicle_purchase", "change.three_public.vehicle_operation"],
 }
 
 
@@ -47,12 +50,172 @@ def _report_statement(ctx, code, st, expected, found, **values):
                       subject=st.excerpt, excerpt=st.excerpt, **values)
 
 
+# ---- every statement's state: verified, contradicted, or not verifiable (and why) ---------------
+
+VERIFIED, CONTRADICTED, UNVERIFIABLE = "verified", "contradicted", "unverifiable"
+DIRECTION_WORDS = {1: "增加", -1: "减少", 0: "持平"}
+
+
+@dataclass
+class Assessed:
+    """What `check` concluded about one statement of the narrative."""
+
+    statement: Statement
+    state: str = ""  # VERIFIED | CONTRADICTED | UNVERIFIABLE ("" while the sums are still to be done)
+    data: Decimal | None = None  # what the data says (for a change or a direction: this year − last year)
+    codes: list[str] = field(default_factory=list)  # the diagnostics it gave
+    reason: str = ""  # why it could not be verified
+
+
+@dataclass
+class _Finding:
+    code: str
+    statement: Statement
+    expected: object
+    found: object
+    values: dict
+
+
+def assessed(ctx) -> list[Assessed]:
+    """Cached per disclosure: every statement and unrecognised amount, in text order, with its state."""
+    cache = ctx.cache
+    if "assessed" not in cache:
+        statements, unknown = _statements(ctx)
+        findings: list[_Finding] = []
+        results = [_against_data(ctx, st, findings) for st in statements]
+        _against_sums(ctx, results, findings)
+        results += [Assessed(st, UNVERIFIABLE, codes=["N009"], reason=st.reason) for st in unknown]
+        results.sort(key=lambda a: (a.statement.line, a.statement.column))
+        cache["assessed"], cache["findings"] = results, findings
+    return cache["assessed"]
+
+
+def _findings(ctx, code: str):
+    assessed(ctx)
+    for f in ctx.cache["findings"]:
+        if f.code == code:
+            yield _report_statement(ctx, code, f.statement, f.expected, f.found, **f.values)
+
+
+def _conclude(result: Assessed, findings, code: str, ok: bool, expected, found, **values) -> Assessed:
+    if ok:
+        result.state = result.state or VERIFIED
+    else:
+        result.state = CONTRADICTED
+        result.codes.append(code)
+        findings.append(_Finding(code, result.statement, expected, found, values))
+    return result
+
+
+def _unverifiable(result: Assessed, findings, reason: str) -> Assessed:
+    result.state, result.reason = UNVERIFIABLE, reason
+    result.codes.append("N013")
+    findings.append(_Finding("N013", result.statement, None, None,
+                             {"figure": label(result.statement.figure), "reason": reason}))
+    return result
+
+
+def _against_data(ctx, st: Statement, findings) -> Assessed:
+    """A value against this year's figure; a change, or a direction, against this year − last year."""
+    result = Assessed(st)
+    if st.kind in ("item", "change_item"):
+        return result  # checked against the sums (N003, N004, N010)
+    data = ctx.figures.value(st.figure)
+    result.data = data
+    if data is None:
+        return _unverifiable(result, findings, _missing(ctx, st.figure))
+    if st.kind == "value":
+        return _conclude(result, findings, "N001", same(data, st.amount), data, st.amount, figure=label(st.figure))
+    if st.kind == "change":
+        return _conclude(result, findings, "N002", same(data, st.amount), data, st.amount, figure=label(st.figure))
+    actual = _sign(data)
+    return _conclude(result, findings, "N014", actual == st.amount, DIRECTION_WORDS[actual],
+                     DIRECTION_WORDS[int(st.amount)], figure=label(st.figure), change=fmt_plain(data))
+
+
+def _sign(amount: Decimal) -> int:
+    rounded = quantize(amount)
+    return (rounded > 0) - (rounded < 0)
+
+
+def _missing(ctx, figure: str) -> str:
+    """Why the data cannot give `figure`: no such figure this year, or no previous-year figure."""
+    base = figure.removeprefix("change.")
+    if ctx.figures.value(base) is None:
+        return f"无该项数据（budget.yaml 中没有{label(base)}）"
+    if not ctx.figures.previous:
+        return "无上年数（budget.yaml 没有 previous_year）"
+    return f"无上年数（previous_year 中没有{label(base)}）"
+
+
+def _against_sums(ctx, results: list[Assessed], findings) -> None:
+    """Listed projects against 项目支出 (N004) and their own data (N010); a change against the sum of
+    the changes it is broken into (N003)."""
+    items = [r for r in results if r.statement.kind == "item"]
+    amounts = {p.name: p.amount for p in ctx.disclosure.performance.projects if p.amount is not None}
+    for r in items:
+        if r.statement.name in amounts:
+            r.data = amounts[r.statement.name]
+            _conclude(r, findings, "N010", same(r.data, r.statement.amount), r.data, r.statement.amount,
+                      project=r.statement.name)
+    project = ctx.figures.value("expenditure.project")
+    if items and project is None:
+        for r in items:
+            if not r.state:
+                _unverifiable(r, findings, _missing(ctx, "expenditure.project"))
+    elif items:
+        summed = total(r.statement.amount for r in items)
+        ok = same(summed, project)
+        if not ok:
+            findings.append(_Finding("N004", items[0].statement, project, summed, {}))
+        for r in items:
+            if not ok:
+                r.state = CONTRADICTED
+                r.codes.append("N004")
+            elif not r.state:
+                r.state = VERIFIED
+    _change_groups(results, findings)
+
+
+def _change_groups(results: list[Assessed], findings) -> None:
+    changes: dict[str, Assessed] = {}
+    for r in results:
+        if r.statement.kind == "change":
+            changes.setdefault(r.statement.figure, r)
+    change_items = [r for r in results if r.statement.kind == "change_item"]
+    groups = {whole: [changes[p] for p in parts if p in changes] for whole, parts in CHANGE_PARTS.items()}
+    groups["change.expenditure.project"] = change_items
+    for whole, parts in groups.items():
+        stated = changes.get(whole)
+        expected_parts = CHANGE_PARTS.get(whole)
+        complete = bool(parts) and (expected_parts is None or len(parts) == len(expected_parts))
+        if stated is None or not complete:
+            continue
+        summed = total(p.statement.amount for p in parts)
+        if not same(summed, stated.statement.amount):
+            stated.state = CONTRADICTED
+            stated.codes.append("N003")
+            findings.append(_Finding("N003", stated.statement, summed, stated.statement.amount,
+                                     {"figure": label(whole)}))
+    whole = changes.get("change.expenditure.project")
+    for r in change_items:
+        if whole is None:
+            r.state, r.reason = UNVERIFIABLE, "正文未写项目支出的增减总额，各项目增减无从核对"
+            r.codes.append("N013")
+            findings.append(_Finding("N013", r.statement, None, None,
+                                     {"figure": f"项目“{r.statement.name}”的增减额", "reason": r.reason}))
+        else:
+            r.state = CONTRADICTED if "N003" in whole.codes else VERIFIED
+            if r.state == CONTRADICTED:
+                r.codes.append("N003")
+
+
 @rule("N001", "正文所述金额与数据不符", E,
       "正文中的收入、支出、基本支出、人员经费、公用经费、项目支出、“三公”经费、机关运行经费、政府采购、固定资产等金额，必须与表格一致。",
       "正文“{excerpt}”中的{figure}与数据不符", "改正正文或数据；可用占位符 {{ expenditure.basic }} 直接引用数据。",
       example="2023年预算收入1043.56万元（数据为 1043.55）")
 def stated_values(ctx):
-    yield from _compare_with_data(ctx, "N001", "value")
+    yield from _findings(ctx, "N001")
 
 
 @rule("N002", "正文所述增减额与上年数据不符", E,
@@ -60,40 +223,16 @@ def stated_values(ctx):
       "正文“{excerpt}”所述{figure}与本年数减上年数不符", "核对正文的增减额或上年数。",
       example="较2022年预算增加195.82万元（本年减上年为 195.00）")
 def stated_changes(ctx):
-    yield from _compare_with_data(ctx, "N002", "change")
-
-
-def _compare_with_data(ctx, code: str, kind: str):
-    """Statements of one kind (a value, or a change against last year) that the data contradicts."""
-    statements, _ = _statements(ctx)
-    for st in statements:
-        data = ctx.figures.value(st.figure) if st.kind == kind else None
-        if data is not None and not same(data, st.amount):
-            yield _report_statement(ctx, code, st, data, st.amount, figure=label(st.figure))
+    yield from _findings(ctx, "N002")
 
 
 @rule("N003", "增减额与其分项之和不符", E,
-      "正文把一个增减额拆成几部分说明时，各部分之和应等于总增减额。",
+      "正文把一个增减额拆成几部分说明时，各部分之和应等于总增减额：支出 = 基本支出 + 项目支出，基本支出 = 人员经费 + 公用经费，"
+      "“三公”经费 = 因公出国（境）费 + 公务用车购置及运维费 + 公务接待费，公务用车购置及运维费 = 购置费 + 运维费，项目支出 = 所列各项目之和。",
       "正文所述{figure}与其分项增减之和不符", "核对各分项的增减额。",
       example="增加195.82万元，其中基本支出增加178.77万元，项目支出增加17.00万元")
 def change_parts(ctx):
-    statements, _ = _statements(ctx)
-    changes = {}
-    for st in statements:
-        if st.kind == "change":
-            changes.setdefault(st.figure, st)
-    items = [st for st in statements if st.kind == "change_item"]
-    groups = {whole: [changes[p] for p in parts if p in changes] for whole, parts in CHANGE_PARTS.items()}
-    groups["change.expenditure.project"] = items
-    for whole, parts in groups.items():
-        stated = changes.get(whole)
-        expected_parts = CHANGE_PARTS.get(whole)
-        complete = bool(parts) and (expected_parts is None or len(parts) == len(expected_parts))
-        if stated is None or not complete:
-            continue
-        summed = total(p.amount for p in parts)
-        if not same(summed, stated.amount):
-            yield _report_statement(ctx, "N003", stated, summed, stated.amount, figure=label(whole))
+    yield from _findings(ctx, "N003")
 
 
 @rule("N004", "正文列举的项目金额之和与项目支出不符", E,
@@ -101,13 +240,7 @@ def change_parts(ctx):
       "正文列举的各项目支出之和与项目支出不符", "补全或改正列举的项目金额。",
       example="项目支出228.05万元，主要为（一）会议费项目支出60.00万元……（合计不等于 228.05）")
 def listed_projects(ctx):
-    statements, _ = _statements(ctx)
-    items = [st for st in statements if st.kind == "item"]
-    project = ctx.figures.value("expenditure.project")
-    if items and project is not None:
-        summed = total(st.amount for st in items)
-        if not same(summed, project):
-            yield _report_statement(ctx, "N004", items[0], project, summed)
+    yield from _findings(ctx, "N004")
 
 
 @rule("N010", "正文所述项目金额与绩效项目金额不符", E,
@@ -115,21 +248,48 @@ def listed_projects(ctx):
       "正文“{excerpt}”中项目“{project}”的金额与项目数据不符", "核对项目金额。",
       example="（一）会议费项目支出60.00万元（项目数据为 50）")
 def listed_project_amounts(ctx):
-    statements, _ = _statements(ctx)
-    amounts = {p.name: p.amount for p in ctx.disclosure.performance.projects if p.amount is not None}
-    for st in statements:
-        if st.kind == "item" and st.name in amounts and not same(amounts[st.name], st.amount):
-            yield _report_statement(ctx, "N010", st, amounts[st.name], st.amount, project=st.name)
+    yield from _findings(ctx, "N010")
 
 
 @rule("N009", "正文中有未能识别的金额", I,
       "核对程序只能核对它认得的说法；未识别的金额不会被核对。可改用占位符，或在 content/narrative_patterns.yaml 中补充说法。",
-      "正文“{excerpt}”中的金额未能与任何数据项对应，未核对", "改用占位符引用数据，或补充识别规则。",
+      "正文“{excerpt}”中的金额未能与任何数据项对应，未核对（{reason}）", "改用占位符引用数据，或补充识别规则。",
       example="安排经费12.5万元用于……")
 def unrecognised_amounts(ctx):
-    _, unknown = _statements(ctx)
-    for st in unknown:
-        yield ctx.report("N009", ctx.in_narrative(st.line, st.column), subject=st.excerpt, excerpt=st.excerpt)
+    for r in assessed(ctx):
+        if "N009" in r.codes:
+            st = r.statement
+            yield ctx.report("N009", ctx.in_narrative(st.line, st.column), subject=st.excerpt, excerpt=st.excerpt,
+                             reason=st.reason)
+
+
+@rule("N013", "正文所述金额无数据可核对", I,
+      "正文的说法已被识别，但数据中没有可与之比较的数（如未写 previous_year 或其中缺少该项），这句话没有被核对。"
+      "不报告就会让人误以为它已核对无误。",
+      "正文“{excerpt}”所述{figure}无法核对：{reason}", "在 budget.yaml 中补上该项数据（上年数写在 previous_year 下）。",
+      example="与2022年相比减少0.01万元（previous_year 中没有“三公”经费）")
+def unverifiable_statements(ctx):
+    yield from _findings(ctx, "N013")
+
+
+@rule("N014", "正文所述增减方向与数据不符", E,
+      "只说“增加”“减少”“持平”而不写金额的句子，也是对本年数减上年数的说法：其正负应与数据一致。",
+      "正文“{excerpt}”称{figure}{found}，而本年数减上年数为 {change}", "改正正文的增减说法或上年数。",
+      example="公务接待费与2022年相比增加（本年减上年为 -1.5）")
+def stated_directions(ctx):
+    yield from _findings(ctx, "N014")
+
+
+declare("N015", "模板章节没有可识别的角色", E,
+        "正文的数字按章节的角色（overview、three_public 等）核对；模板中章节标识不是已知角色又未写 role 的章节，"
+        "其中的数字不会被核对。",
+        "模板章节“{section}”{problem}", "在模板的该章节下写 role，取值为已知角色之一（见 content-format.md）。",
+        example="sections: [{id: general, title: 单位预算安排的总体情况}]（未写 role: overview）")
+
+declare("N016", "识别规则指向未知的章节角色", E,
+        "narrative_patterns.yaml 中 sections 列出的是章节角色；写了不存在的角色，这条规则永远不会被使用。",
+        "识别规则的章节角色“{role}”不存在", "改为已知角色之一：duties、overview、operating_costs、three_public 等。",
+        example="- {figure: operating_costs, sections: [operating_cost], pattern: ...}")
 
 
 def _lines(ctx):

@@ -48,16 +48,23 @@ def check(
     elapsed = time.perf_counter() - started
     shown = [d for d in report.diagnostics if show_info or d.severity is not Severity.INFO or format is Format.json]
     if format is Format.json:
-        payload = {"summary": _summary(report, elapsed), "diagnostics": [d.to_json() for d in shown]}
+        statements = _statement_rows(report)
+        payload = {"summary": {**_summary(report, elapsed), "statements": _statement_counts(statements)},
+                   "diagnostics": [d.to_json() for d in shown], "statements": statements}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for diagnostic in shown:
             typer.echo(diagnostic.to_text())
+        if show_info:
+            _print_statements(_statement_rows(report))
         s = _summary(report, elapsed)
         typer.echo(
             f"检查了 {s['units']} 个单位、{s['disclosures']} 份公开：{s['errors']} 个错误，{s['warnings']} 个警告，"
             f"{s['acknowledged']} 个已确认偏差，{s['info']} 个提示（{elapsed:.2f} 秒）"
         )
+        unchecked = sum(1 for d in report.diagnostics if d.code in UNVERIFIABLE_CODES)
+        if unchecked:
+            typer.echo(f"正文中有 {unchecked} 处金额未能核对（N009、N013；用 --info 逐条列出）")
     raise typer.Exit(1 if report.failed(strict) else 0)
 
 
@@ -73,6 +80,61 @@ def _summary(report, elapsed: float) -> dict:
         "acknowledged": report.acknowledged,
         "seconds": round(elapsed, 3),
     }
+
+
+UNVERIFIABLE_CODES = ("N009", "N013")
+STATE_LABELS = {"verified": "一致", "contradicted": "不符", "unverifiable": "无法核对"}
+
+
+def _statement_rows(report) -> list[dict]:
+    """Every amount the narratives state, with what `check` made of it (units from the cache are read
+    again: their statements are not cached)."""
+    from generator.figures import label
+    from generator.money import fmt_plain
+    from generator.rules.narrative_rules import DIRECTION_WORDS, assessed
+
+    rows = []
+    for entry in report.site.years():
+        ctx = report.context(entry.key)
+        if ctx is None:
+            continue
+        for result in assessed(ctx):
+            st = result.statement
+            if st.kind == "direction":
+                stated = DIRECTION_WORDS[int(st.amount)]
+            elif st.kind == "unknown":
+                stated = st.excerpt.removesuffix("万元")
+            else:
+                stated = fmt_plain(st.amount)
+            rows.append({
+                "unit": ctx.entry.unit.id, "year": ctx.entry.year, "state": result.state, "kind": st.kind,
+                "figure": st.figure, "label": label(st.figure) if st.figure else "", "name": st.name,
+                "stated": stated, "data": None if result.data is None else fmt_plain(result.data),
+                "file": ctx.entry.narrative_display, "line": st.line, "column": st.column,
+                "excerpt": st.excerpt, "codes": result.codes, "reason": result.reason,
+            })
+    return rows
+
+
+def _statement_counts(rows: list[dict]) -> dict:
+    return {state: sum(1 for r in rows if r["state"] == state) for state in STATE_LABELS}
+
+
+def _print_statements(rows: list[dict]) -> None:
+    if not rows:
+        return
+    typer.echo("正文所述金额：")
+    for r in rows:
+        what = r["label"] or "未识别的金额"
+        if r["name"]:
+            what += f"（{r['name']}）"
+        data = f"，数据 {r['data']}" if r["data"] is not None else ""
+        why = f"：{r['reason']}" if r["reason"] else ""
+        codes = f" [{'、'.join(r['codes'])}]" if r["codes"] else ""
+        typer.echo(f"  {r['file']}:{r['line']}:{r['column']}: {STATE_LABELS[r['state']]}{codes} {what} 正文 {r['stated']}"
+                   f"{data}{why}")
+    counts = _statement_counts(rows)
+    typer.echo(f"共 {len(rows)} 处：" + "，".join(f"{STATE_LABELS[k]} {v}" for k, v in counts.items()))
 
 
 @app.command()

@@ -178,9 +178,9 @@ def _against_sums(ctx, results: list[Assessed], findings) -> None:
 
 
 def _change_groups(results: list[Assessed], findings) -> None:
-    changes: dict[str, Assessed] = {}
+    changes: dict[str, Assessed] = {}  # a 持平 without an amount states a change of exactly 0
     for r in results:
-        if r.statement.kind == "change":
+        if r.statement.kind == "change" or (r.statement.kind == "direction" and r.statement.amount == 0):
             changes.setdefault(r.statement.figure, r)
     change_items = [r for r in results if r.statement.kind == "change_item"]
     groups = {whole: [changes[p] for p in parts if p in changes] for whole, parts in CHANGE_PARTS.items()}

@@ -197,17 +197,25 @@ def _change_groups(results: list[Assessed], findings) -> None:
             stated.codes.append("N003")
             findings.append(_Finding("N003", stated.statement, summed, stated.statement.amount,
                                      {"figure": label(whole)}))
+    # A project's change has no figure of its own in the data: it is as good as the stated total it adds up to.
     whole = changes.get("change.expenditure.project")
     for r in change_items:
-        if whole is None:
-            r.state, r.reason = UNVERIFIABLE, "正文未写项目支出的增减总额，各项目增减无从核对"
+        if whole is not None and "N003" in whole.codes:
+            r.state = CONTRADICTED
+            r.codes.append("N003")
+        elif whole is not None and whole.state == VERIFIED:
+            r.state = VERIFIED
+        else:
+            if whole is None:
+                reason = "正文未写项目支出的增减总额，各项目增减无从核对"
+            elif whole.state == CONTRADICTED:
+                reason = "所合计的项目支出增减总额与数据不符，各项目增减无从核对"
+            else:
+                reason = "所合计的项目支出增减总额本身无法核对"
+            r.state, r.reason = UNVERIFIABLE, reason
             r.codes.append("N013")
             findings.append(_Finding("N013", r.statement, None, None,
-                                     {"figure": f"项目“{r.statement.name}”的增减额", "reason": r.reason}))
-        else:
-            r.state = CONTRADICTED if "N003" in whole.codes else VERIFIED
-            if r.state == CONTRADICTED:
-                r.codes.append("N003")
+                                     {"figure": f"项目“{r.statement.name}”的增减额", "reason": reason}))
 
 
 @rule("N001", "正文所述金额与数据不符", E,

@@ -244,3 +244,47 @@ def test_schema_unknown_kind_exits_2():
     result = budgetsite("schema", "--kind", "nonsense")
     assert result.returncode == 2
     assert "nonsense" in result.stderr
+
+
+# ---- check: the narrative's statements, each verified, contradicted or not verifiable ---------
+
+
+def _statement_cases(tree: SiteTree) -> None:
+    """One statement the data contradicts; last year's 三公 recorded only as a subtotal, so the 三公's
+    持平 is checked and its three parts' changes have no previous figure; one amount unrecognised."""
+    tree.replace_in_narrative("一般公共预算收入100.00万元", "一般公共预算收入100.01万元")
+    tree.year().budget["previous_year"]["three_public"] = {"subtotal": D("9.50")}
+    tree.replace_in_narrative("全部收入和支出都反映在预算中。", "全部收入和支出都反映在预算中，另安排经费12.5万元。")
+
+
+def test_info_lists_every_statement_with_its_state(site_tree):
+    _statement_cases(site_tree)
+    quiet = check(site_tree)
+    assert "正文中有 4 处金额未能核对" in quiet.stdout  # three parts' changes (N013), and the 12.5 (N009)
+    lines = check(site_tree, "--info").stdout.splitlines()
+    narrative = f"content/units/{UNIT_ID}/{YEAR}/narrative.md"
+    listed = [line.strip() for line in lines if line.startswith(f"  {narrative}:")]
+    assert any("不符 [N001] 一般公共预算拨款收入 正文 100.01，数据 100" in line for line in listed), listed
+    assert any("一致 本年收入合计 正文 100，数据 100" in line for line in listed), listed
+    assert any("一致 比上年增减：“三公”经费 正文 持平，数据 0" in line for line in listed), listed
+    assert any("无法核对 [N013] 比上年增减：公务接待费 正文 0" in line and "无上年数" in line for line in listed)
+    assert any("无法核对 [N009] 未识别的金额 正文 12.5" in line for line in listed), listed
+    totals = next(line for line in lines if line.startswith("共 "))
+    assert totals == f"共 {len(listed)} 处：一致 {len(listed) - 5}，不符 1，无法核对 4"
+
+
+def test_json_lists_every_statement_also_from_the_cache(site_tree):
+    _statement_cases(site_tree)
+    first = json.loads(check(site_tree, "--format", "json").stdout)
+    second = json.loads(check(site_tree, "--format", "json").stdout)  # the unit's result comes from the cache
+    assert first["statements"] == second["statements"] and first["statements"]
+    rows = first["statements"]
+    assert first["summary"]["statements"] == {"verified": len(rows) - 5, "contradicted": 1, "unverifiable": 4}
+    wrong = next(r for r in rows if r["state"] == "contradicted")
+    assert (wrong["figure"], wrong["stated"], wrong["data"], wrong["codes"]) == \
+        ("income.general_budget", "100.01", "100", ["N001"])
+    assert site_tree.line(wrong["file"], wrong["line"])[wrong["column"] - 1:].startswith("100.01万元")
+    unchecked = {r["figure"]: r for r in rows if r["state"] == "unverifiable"}
+    assert unchecked["change.three_public.reception"]["reason"] == "无上年数（previous_year 中没有公务接待费）"
+    assert unchecked["change.three_public.reception"]["data"] is None
+    assert {"unit", "year", "kind", "label", "excerpt"} <= set(wrong)

@@ -64,7 +64,7 @@ def check(
         )
         unchecked = sum(1 for d in report.diagnostics if d.code in UNVERIFIABLE_CODES)
         if unchecked:
-            typer.echo(f"正文中有 {unchecked} 处金额未能核对（N009、N013；用 --info 逐条列出）")
+            typer.echo(f"正文中有 {unchecked} 处金额未能核对（用 --info 逐条列出）")
     raise typer.Exit(1 if report.failed(strict) else 0)
 
 

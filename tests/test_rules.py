@@ -577,7 +577,7 @@ def test_rule_codes_are_stable_shape():
     import re
 
     assert all(re.fullmatch(r"[A-Z]\d{3}", code) for code in REGISTRY)
-    assert LOAD_CODES == ["S001", "S002", "S003", "S004", "S005", "S009", "S010", "S011", "S012"]
+    assert LOAD_CODES == ["N015", "N016", "S001", "S002", "S003", "S004", "S005", "S009", "S010", "S011", "S012"]
 
 
 def test_rules_doc_is_up_to_date():

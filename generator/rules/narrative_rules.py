@@ -130,7 +130,8 @@ def _against_data(ctx, st: Statement, findings) -> Assessed:
         return _conclude(result, findings, "N002", same(data, st.amount), data, st.amount, figure=label(st.figure))
     actual = _sign(data)
     return _conclude(result, findings, "N014", actual == st.amount, DIRECTION_WORDS[actual],
-                     DIRECTION_WORDS[int(st.amount)], figure=label(st.figure), change=fmt_plain(data))
+                     DIRECTION_WORDS[int(st.amount)], figure=label(st.figure.removeprefix("change.")),
+                     change=fmt_plain(data))
 
 
 def _sign(amount: Decimal) -> int:
@@ -282,7 +283,7 @@ def unverifiable_statements(ctx):
 
 @rule("N014", "正文所述增减方向与数据不符", E,
       "只说“增加”“减少”“持平”而不写金额的句子，也是对本年数减上年数的说法：其正负应与数据一致。",
-      "正文“{excerpt}”称{figure}{found}，而本年数减上年数为 {change}", "改正正文的增减说法或上年数。",
+      "正文“{excerpt}”称{figure}比上年{found}，而本年数减上年数为 {change}", "改正正文的增减说法或上年数。",
       example="公务接待费与2022年相比增加（本年减上年为 -1.5）")
 def stated_directions(ctx):
     yield from _findings(ctx, "N014")

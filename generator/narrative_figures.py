@@ -13,7 +13,7 @@ from pydantic import RootModel
 from generator.diagnostics import Location
 from generator.model.base import Strict, Text, described
 from generator.model.profile import KNOWN_ROLES
-from generator.narrative import Narrative, line_of
+from generator.narrative import Narrative, Section, line_of
 
 BUILTIN = Path(__file__).parent / "data" / "narrative_patterns.yaml"
 AMOUNT = r"\d+(?:\.\d+)?"
@@ -77,6 +77,11 @@ def extract(narrative: Narrative, patterns: list[StatementPattern], text_of) -> 
         regex = p.compiled()
         for role in dict.fromkeys(p.sections):
             by_role.setdefault(role, []).append((p, regex))
+    if narrative.preamble:
+        preamble = Section("", narrative.preamble, narrative.preamble_line, narrative.preamble_line)
+        body = text_of(preamble)
+        unrecognised.extend(_statement("", Decimal(0), "unknown", preamble, body, match.start(), match.group(),
+                                       reason="前言中的数字不核对") for match in ANY_AMOUNT.finditer(body))
     for section in narrative.sections:
         if section.spec_id is None:
             continue  # a heading the template does not have: N006 reports it

@@ -364,6 +364,9 @@ def _project_meta(project) -> list[str]:
     return meta
 
 
+from generator.model.budget import derived_row  # noqa: E402
+
+
 def build_procurement(b: BuildInput) -> Table:
     """As published: a project's name and budget once, over its items (rowspan); the 合计 row and the
     per-unit 小计 rows where the profile's layout has them; the fund columns the layout names."""
@@ -400,8 +403,6 @@ def build_procurement(b: BuildInput) -> Table:
 
 def _total_cells(b: BuildInput, projects) -> dict:
     """The 合计 row: `total` and `total_row` as published; without `total_row`, the rest by derived_row."""
-    from generator.model.budget import derived_row
-
     procurement = b.disclosure.procurement
     published = procurement.total_row
     cells = derived_row(projects) if published is None else published.model_dump()
@@ -411,8 +412,6 @@ def _total_cells(b: BuildInput, projects) -> dict:
 
 def _subtotal_cells(published, projects) -> dict:
     """A unit's 小计 row: as published where recorded (and only those cells), else by derived_row."""
-    from generator.model.budget import derived_row
-
     return derived_row(projects) if published is None else published.model_dump()
 
 

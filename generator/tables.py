@@ -364,43 +364,77 @@ def _project_meta(project) -> list[str]:
     return meta
 
 
-PROCUREMENT_FUNDS = (("general_budget", "一般公共预算拨款"), ("government_fund", "基金预算拨款"),
-                     ("soe_capital", "国有资本经营预算拨款"), ("special_account", "财政专户核拨"),
-                     ("unit_funds", "单位资金"), ("fiscal_carry_over", "财政拨款结转"),
-                     ("non_fiscal_carry_over", "非财政拨款结转结余"))
+from generator.model.budget import derived_row  # noqa: E402
 
 
 def build_procurement(b: BuildInput) -> Table:
-    year = b.disclosure.year
-    fund_labels = [label for _, label in PROCUREMENT_FUNDS]
+    """As published: a project's name and budget once, over its items (rowspan); the 合计 row and the
+    per-unit 小计 rows where the profile's layout has them; the fund columns the layout names."""
+    year, layout = b.disclosure.year, b.profile.procurement
+    fund_keys = [c.key for c in layout.columns]
+    fund_labels = [c.label for c in layout.columns]
     header = [
         [text("政府采购项目来源", colspan=2), text("采购物品名称", rowspan=2), text("政府采购目录序号", rowspan=2),
          text("计量单位", rowspan=2), text("数量", rowspan=2), text("单价", rowspan=2),
-         text(f"政府采购金额（当年{b.kind}预算安排资金）", colspan=8), text(f"{year}年预留中小微企业份额", rowspan=2)],
+         text(f"政府采购金额（当年{b.kind}预算安排资金）", colspan=len(fund_keys) + 1),
+         text(f"{year}年预留中小微企业份额", rowspan=2)],
         head("项目名称", "预算资金", "合计", *fund_labels),
     ]
     columns = ["项目名称", "预算资金", "采购物品名称", "政府采购目录序号", "计量单位", "数量", "单价", "合计",
                *fund_labels, "预留中小微企业份额"]
-    kinds = ["text", "money", "text", "code", "text", "number", "money", "money"] + ["money"] * 8
+    kinds = ["text", "money", "text", "code", "text", "number", "money", "money"] + ["money"] * (len(fund_keys) + 1)
     t = b.new("procurement", "{kind}政府采购预算", header, columns, kinds, wide=True)
-    items = b.disclosure.procurement.items
-    if not items:
+    procurement = b.disclosure.procurement
+    if not procurement.items:
         t.empty = True
         t.note = b.profile.empty_notes.get("procurement", "注：无政府采购预算，空表列示。")
         return t
-    sums = [total(getattr(i, key) for i in items) for key, _ in PROCUREMENT_FUNDS]
-    grand = b.figures.value("procurement.total")
-    budget_sum = total(i.project_budget for i in items)
-    sme = [i.sme_reserved for i in items if i.sme_reserved is not None]
-    t.rows.append(Row([text("合  计", "label"), money(budget_sum), text(""), text(""), text(""), text(""), text(""),
-                       money(grand), *[money(s) for s in sums], money(total(sme) if sme else None)], total=True))
-    for i in items:
-        qty = Cell(format(i.quantity, "f") if i.quantity is not None else "", "number", i.quantity)
-        t.rows.append(Row([text(i.project), money(i.project_budget), text(i.item), text(i.catalogue_code, "code"),
-                           text(i.measure), qty, money(i.unit_price),
-                           money(i.amount if i.amount is not None else i.funded),
-                           *[money(getattr(i, key)) for key, _ in PROCUREMENT_FUNDS], money(i.sme_reserved)]))
+    units = procurement.units()
+    if layout.total_row:
+        t.rows.append(_procurement_sum_row("合  计", _total_cells(b, [p for _, ps in units for p in ps]), fund_keys))
+    for unit, projects in units:
+        if layout.unit_subtotals and unit:
+            cells = _subtotal_cells(procurement.subtotal_of(unit), projects)
+            t.rows.append(_procurement_sum_row(layout.subtotal_label.replace("{unit}", unit), cells, fund_keys))
+        for project in projects:
+            t.rows.extend(_procurement_project_rows(project, fund_keys))
     return t
+
+
+def _total_cells(b: BuildInput, projects) -> dict:
+    """The 合计 row: `total` and `total_row` as published; without `total_row`, the rest by derived_row."""
+    procurement = b.disclosure.procurement
+    published = procurement.total_row
+    cells = derived_row(projects) if published is None else published.model_dump()
+    cells["amount"] = b.figures.value("procurement.total") if published is None else procurement.total
+    return cells
+
+
+def _subtotal_cells(published, projects) -> dict:
+    """A unit's 小计 row: as published where recorded (and only those cells), else by derived_row."""
+    return derived_row(projects) if published is None else published.model_dump()
+
+
+def _procurement_sum_row(label: str, cells: dict, fund_keys: list[str]) -> Row:
+    return Row([text(label, "label"), money(cells.get("budget")), text(""), text(""), text(""), text(""), text(""),
+                money(cells.get("amount")), *[money(cells.get(key)) for key in fund_keys],
+                money(cells.get("sme_reserved"))], total=True)
+
+
+def _procurement_project_rows(project, fund_keys: list[str]) -> list[Row]:
+    """One row per item; the project's name and budget on its first row, spanning the others (as a merged
+    Word cell). The covered cells keep the text, so a CSV line still names its project."""
+    rows = []
+    for n, i in enumerate(project.items):
+        qty = Cell(format(i.quantity, "f") if i.quantity is not None else "", "number", i.quantity)
+        name, budget = text(project.name), money(project.budget)
+        if n:
+            name.kind, budget.kind = "merged", "merged"
+        rows.append(Row([name, budget, text(i.item), text(i.catalogue_code, "code"), text(i.measure), qty,
+                         money(i.unit_price), money(i.shown_amount), *[money(getattr(i, key)) for key in fund_keys],
+                         money(i.sme_reserved)]))
+    rows[0].cells[0].rowspan = rows[0].cells[1].rowspan = len(rows)
+    return rows
 
 
 def build_fixed_assets(b: BuildInput) -> Table | None:

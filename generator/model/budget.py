@@ -140,11 +140,27 @@ class PreviousYear(Strict):
     source: Text = described("数据来源说明，如“由本年公开文本所述增减额推算”", default="")
 
 
-class ProcurementItem(Strict):
-    """政府采购预算的一行。"""
+PROCUREMENT_FUNDS: dict[str, str] = {  # the fund-source columns an item may fill, with their usual labels
+    "general_budget": "一般公共预算拨款",
+    "government_fund": "基金预算拨款",
+    "soe_capital": "国有资本经营预算拨款",
+    "special_account": "财政专户核拨",
+    "unit_funds": "单位资金",
+    "carry_over": "上年结转结余",
+    "fiscal_carry_over": "财政拨款结转",
+    "non_fiscal_carry_over": "非财政拨款结转结余",
+}
+ProcurementFund = Literal["general_budget", "government_fund", "soe_capital", "special_account", "unit_funds",
+                          "carry_over", "fiscal_carry_over", "non_fiscal_carry_over"]
 
+
+class ProcurementItem(Strict):
+    """政府采购预算的一行（一个采购物品）。同一项目的后续物品省略 project_budget（项目名称可省略或照写），
+    即归入上一行的项目，项目预算资金只记一次，如公开表中合并的单元格。"""
+
+    unit: Text = described("所属单位名称（部门预算按单位列示小计时填写；省略则与上一行相同）", default="")
     project: Text = described("政府采购项目来源：项目名称", default="")
-    project_budget: Optional[Money] = described("项目预算资金", default=None)
+    project_budget: Optional[Money] = described("项目预算资金（每个项目只写一次，写在其第一个物品上）", default=None)
     item: Text = described("采购物品名称")
     catalogue_code: Text = described("政府采购目录序号，如 A02010105", default="")
     measure: Text = described("计量单位，如 套、台", default="")
@@ -155,6 +171,7 @@ class ProcurementItem(Strict):
     soe_capital: Money = described("国有资本经营预算拨款", default=Decimal(0))
     special_account: Money = described("财政专户核拨", default=Decimal(0))
     unit_funds: Money = described("单位资金", default=Decimal(0))
+    carry_over: Money = described("上年结转结余（模板只有一列结转结余时）", default=Decimal(0))
     fiscal_carry_over: Money = described("财政拨款结转", default=Decimal(0))
     non_fiscal_carry_over: Money = described("非财政拨款结转结余", default=Decimal(0))
     amount: Optional[Money] = described("政府采购金额合计（按公开文本记录，用于核对）", default=None)
@@ -162,20 +179,97 @@ class ProcurementItem(Strict):
 
     @property
     def funded(self) -> Decimal:
-        return (
-            self.general_budget
-            + self.government_fund
-            + self.soe_capital
-            + self.special_account
-            + self.unit_funds
-            + self.fiscal_carry_over
-            + self.non_fiscal_carry_over
-        )
+        return sum((getattr(self, key) for key in PROCUREMENT_FUNDS), Decimal(0))
+
+    @property
+    def shown_amount(self) -> Decimal:
+        """The 合计 column of the item's row: as published, else the sum of its fund columns."""
+        return self.amount if self.amount is not None else self.funded
+
+
+class ProcurementRow(Strict):
+    """公开表中一行合计或小计的各栏（按公开文本记录；未写的栏在表中留空）。"""
+
+    budget: Optional[Money] = described("预算资金栏", default=None)
+    general_budget: Optional[Money] = described("一般公共预算拨款", default=None)
+    government_fund: Optional[Money] = described("基金预算拨款", default=None)
+    soe_capital: Optional[Money] = described("国有资本经营预算拨款", default=None)
+    special_account: Optional[Money] = described("财政专户核拨", default=None)
+    unit_funds: Optional[Money] = described("单位资金", default=None)
+    carry_over: Optional[Money] = described("上年结转结余", default=None)
+    fiscal_carry_over: Optional[Money] = described("财政拨款结转", default=None)
+    non_fiscal_carry_over: Optional[Money] = described("非财政拨款结转结余", default=None)
+    sme_reserved: Optional[Money] = described("预留中小微企业份额", default=None)
+
+
+class ProcurementSubtotal(ProcurementRow):
+    """某所属单位的小计行，按公开文本记录。"""
+
+    unit: Text = described("所属单位名称（与采购明细的 unit 相同）")
+    amount: Optional[Money] = described("政府采购金额合计栏", default=None)
+
+
+class ProcurementProject:
+    """One project of the table: its name and budget, once, and its items (with their indexes in `items`)."""
+
+    def __init__(self, unit: str, name: str, budget: Optional[Decimal], first: int):
+        self.unit, self.name, self.budget, self.first = unit, name, budget, first
+        self.items: list[ProcurementItem] = []
+
+    @property
+    def indexes(self) -> range:
+        return range(self.first, self.first + len(self.items))
 
 
 class Procurement(Strict):
-    items: list[ProcurementItem] = described("采购明细", default_factory=list)
-    total: Optional[Money] = described("按公开文本记录的合计（用于核对）", default=None)
+    items: list[ProcurementItem] = described("采购明细（每个物品一行，按公开表的顺序）", default_factory=list)
+    total: Optional[Money] = described("按公开文本记录的合计行“合计”栏（政府采购预算总额，用于核对）", default=None)
+    total_row: Optional[ProcurementRow] = described(
+        "合计行其余各栏，按公开文本记录；填写后未写的栏留空，省略则按明细推算", default=None)
+    subtotals: list[ProcurementSubtotal] = described("各所属单位的小计行，按公开文本记录", default_factory=list)
+
+    def projects(self) -> list[ProcurementProject]:
+        """The items grouped into projects: an item without project_budget whose project is omitted or the
+        same as the previous item's (and in the same unit) continues that project."""
+        projects: list[ProcurementProject] = []
+        unit = ""
+        for index, item in enumerate(self.items):
+            unit = item.unit or unit
+            last = projects[-1] if projects else None
+            continues = (last is not None and item.project_budget is None and last.unit == unit
+                         and item.project in ("", last.name))
+            if not continues:
+                last = ProcurementProject(unit, item.project, item.project_budget, index)
+                projects.append(last)
+            last.items.append(item)
+        return projects
+
+    def units(self) -> list[tuple[str, list[ProcurementProject]]]:
+        """The projects of each unit, in the order of the table ("" for items given no unit)."""
+        groups: list[tuple[str, list[ProcurementProject]]] = []
+        for project in self.projects():
+            if not groups or groups[-1][0] != project.unit:
+                groups.append((project.unit, []))
+            groups[-1][1].append(project)
+        return groups
+
+    def subtotal_of(self, unit: str) -> Optional[ProcurementSubtotal]:
+        return next((s for s in self.subtotals if s.unit == unit), None)
+
+
+def derived_row(projects: list[ProcurementProject]) -> dict[str, Optional[Decimal]]:
+    """A 合计 or 小计 row's cells by the documented rule: each column the sum of its items; 预算资金 the sum
+    of the project budgets, each project once (blank if a project has none); 预留份额 blank if none is recorded."""
+    items = [item for project in projects for item in project.items]
+    budgets = [project.budget for project in projects]
+    sme = [item.sme_reserved for item in items if item.sme_reserved is not None]
+    row: dict[str, Optional[Decimal]] = {
+        "budget": sum(budgets, Decimal(0)) if budgets and None not in budgets else None,
+        "amount": sum((item.shown_amount for item in items), Decimal(0)),
+        **{key: sum((getattr(item, key) for item in items), Decimal(0)) for key in PROCUREMENT_FUNDS},
+        "sme_reserved": sum(sme, Decimal(0)) if sme else None,
+    }
+    return row
 
 
 class AssetLine(Strict):

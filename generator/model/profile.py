@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Literal
 
 from generator.model.base import Strict, Text, described
-from generator.model.budget import Source
+from pydantic import Field
+
+from generator.model.budget import PROCUREMENT_FUNDS, ProcurementFund, Source
 
 # The parts a disclosure's text has, whatever a template calls its sections: the built-in profiles'
 # section ids. The narrative checks (narrative_patterns.yaml `sections:`) name these roles.
@@ -84,6 +86,27 @@ class ThreePublicRow(Strict):
     indent: int = described("缩进级别", default=0)
 
 
+class ProcurementColumn(Strict):
+    key: ProcurementFund = described("资金来源：general_budget、government_fund、soe_capital、special_account、"
+                                     "unit_funds、carry_over、fiscal_carry_over、non_fiscal_carry_over")
+    label: Text = described("表头写法，如 一般公共预算拨款")
+
+
+DEFAULT_PROCUREMENT_KEYS = ("general_budget", "government_fund", "soe_capital", "special_account", "unit_funds",
+                            "fiscal_carry_over", "non_fiscal_carry_over")
+
+
+class ProcurementLayout(Strict):
+    """政府采购预算表的版式。"""
+
+    columns: list[ProcurementColumn] = described(
+        "“政府采购金额”下“合计”之后的资金来源列（按顺序）",
+        default_factory=lambda: [ProcurementColumn(key=k, label=PROCUREMENT_FUNDS[k]) for k in DEFAULT_PROCUREMENT_KEYS])
+    total_row: bool = described("表首是否有“合计”行", default=True)
+    unit_subtotals: bool = described("部门预算是否按所属单位列“小计”行（明细填写了 unit 时）", default=False)
+    subtotal_label: Text = described("小计行的写法，{unit} 代表单位名称", default="{unit}小计")
+
+
 class Profile(Strict):
     """公开模板。"""
 
@@ -102,3 +125,4 @@ class Profile(Strict):
     income_rows: list[IncomeRow] = described("收支总表左侧收入项目", default_factory=list)
     income_columns: list[ColumnGroup] = described("收入总表“本年收入”各列", default_factory=list)
     three_public_rows: list[ThreePublicRow] = described("“三公”经费表各行", default_factory=list)
+    procurement: ProcurementLayout = Field(default_factory=ProcurementLayout, description="政府采购预算表的版式")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import model_validator
+
 from generator.model.base import Strict, Text, described
 from generator.model.budget import Source
 
@@ -59,6 +61,26 @@ class ThreePublicRow(Strict):
     indent: int = described("缩进级别", default=0)
 
 
+class ProjectHeadRow(Strict):
+    """项目绩效目标表中指标行之前的一行（表头栏目）。"""
+
+    item: Literal["identity", "funding", "purpose", "schedule", "goal"] = described(
+        "栏目：identity 项目编码与项目名称，funding 预算数与资金构成，purpose 用途，schedule 资金支出计划，goal 绩效目标")
+    label: Text = described("左侧行标题，如 预算规模及资金用途；相邻行标题相同时合并为一格", default="")
+    labels: list[Text] = described(
+        "栏内标题：identity 两项（项目编码、项目名称），funding 三项（预算数、财政资金、其他资金），"
+        "purpose 至多一项（用途），schedule 为各期（与 schedule 的键一致，如 3月底），goal 至多一项", default_factory=list)
+
+    @model_validator(mode="after")
+    def _label_count(self):
+        allowed = {"identity": (2, 2), "funding": (3, 3), "purpose": (0, 1), "schedule": (1, 5), "goal": (0, 1)}
+        least, most = allowed[self.item]
+        if not least <= len(self.labels) <= most:
+            count = str(least) if least == most else f"{least}–{most}"
+            raise ValueError(f"{self.item} 的 labels 应有 {count} 项，实有 {len(self.labels)} 项")
+        return self
+
+
 class Profile(Strict):
     """公开模板。"""
 
@@ -77,3 +99,6 @@ class Profile(Strict):
     income_rows: list[IncomeRow] = described("收支总表左侧收入项目", default_factory=list)
     income_columns: list[ColumnGroup] = described("收入总表“本年收入”各列", default_factory=list)
     three_public_rows: list[ThreePublicRow] = described("“三公”经费表各行", default_factory=list)
+    project_goal_head: list[ProjectHeadRow] = described(
+        "项目绩效目标表指标行之前的栏目（按原表自上而下）；缺省只列“绩效目标”一行",
+        default_factory=lambda: [ProjectHeadRow(item="goal", label="绩效目标")])

@@ -296,3 +296,26 @@ def test_pdf_grid_and_indicators_share_the_columns(report):
     assert len(pairs) == 1
     grid_columns, indicator_columns = pairs[0]
     assert grid_columns == indicator_columns and grid_columns.count("<col ") == len(INDICATOR_HEAD)
+
+
+# --- the example content: the Langfang and Tangshan templates print one 绩效目标 row ---------------------
+
+# Each seed's first project table as published: its title, the 绩效目标 row, then the indicator headers.
+SEED_TABLES = {
+    "langfang-renda/2023": ("1、机关工作经费绩效目标表", "1.目标内容1做好机关业务工作和后勤服务工作，保障各项工作正常运转。"),  # seed 000
+    "fengnan-renda/2023": ("1、公务车购置绩效目标表", "1.根据车辆控办批准情况，预计10月底之前完成车辆购置工作。"),  # seed 001
+    "guangyang-zhengfuban/2022": ("1.政务管理经费绩效目标表", "1.通过项目的开展满足工作所需经费开支，保障区政府办工作有序进行，"
+                                  "保障广阳区人民政府办公室完成上级布置的各项工作，加大管理力度，维护社会稳定。"),  # seed 003
+}
+
+
+@pytest.mark.parametrize("disclosure", sorted(SEED_TABLES))
+def test_example_projects_render_as_their_seeds(example_site, disclosure):
+    title, goal = SEED_TABLES[disclosure]
+    table = _table(example_site / "units" / disclosure / "index.html", "project_goals-1")
+    assert text_of(table.find("caption").find("span")).endswith(title[2:])  # the numbering is the layout's
+    assert [_texts(tr) for tr in _head_block(table)] == [["绩效目标", goal]]
+    assert [_texts(tr) for tr in table.find("thead").iter("tr")][-1] == INDICATOR_HEAD
+    # nothing else above the indicators: the seeds print no 项目金额, 项目编码 or schedule there
+    caption = text_of(table.find("caption"))
+    assert not re.search(r"\d+\.\d{2}", caption) and "绩效目标：" not in caption and "项目编码" not in caption

@@ -14,7 +14,7 @@ from generator.money import fmt
 @dataclass
 class Cell:
     text: str
-    kind: str = "text"  # text | money | number | code | label
+    kind: str = "text"  # text | money | number | code | label; in a head block also column | prose
     value: Decimal | None = None
     colspan: int = 1
     rowspan: int = 1
@@ -22,6 +22,11 @@ class Cell:
     @property
     def numeric(self) -> bool:
         return self.kind in ("money", "number")
+
+    @property
+    def lines(self) -> list[str]:
+        """The paragraphs of a prose cell: one per non-blank line of the text as written."""
+        return [line.strip() for line in self.text.splitlines() if line.strip()]
 
 
 @dataclass
@@ -47,7 +52,11 @@ class Table:
     note: str = ""  # e.g. 注：无…，空表列示。
     wide: bool = False  # printed on a landscape page
     empty: bool = False
-    caption_extra: str = ""  # e.g. the goal text of a project table
+    caption_extra: str = ""  # an extra caption line
+    # Rows printed above the column headers, inside the table: the header grid of a 项目绩效目标表
+    # (项目编码, 预算数, 资金支出计划, 绩效目标…). Cells: label (a row's label), column (the label of the
+    # value below it), prose (text of paragraphs, see Cell.lines), or values (text, code, money, number).
+    head_block: list[list[Cell]] = field(default_factory=list)
 
     def records(self) -> list[list[str]]:
         """Body rows flattened to one text per column (spans repeated), for CSV."""
@@ -339,8 +348,8 @@ def build_project_goals(b: BuildInput) -> list[Table]:
     tables = []
     for n, project in enumerate(b.disclosure.performance.projects, start=1):
         t = Table(f"project_goals-{n}", f"{n}、{project.name}绩效目标表", b.unit.name, b.disclosure.year,
-                  [head(*labels)], [], labels, ["text"] * 6, money_unit="", caption_extra=project.goal)
-        t.meta = _project_meta(project)
+                  [head(*labels)], [], labels, ["text"] * 6, money_unit="")
+        t.head_block = _project_head(project, b.profile.project_goal_head, len(labels))
         for ind in project.indicators:
             t.rows.append(Row([text(ind.level1), text(ind.level2), text(ind.level3), text(ind.description),
                                text(ind.value), text(ind.basis)]))
@@ -349,19 +358,71 @@ def build_project_goals(b: BuildInput) -> list[Table]:
     return tables
 
 
-def _project_meta(project) -> list[str]:
-    meta = []
-    if project.code:
-        meta.append(f"项目编码：{project.code}")
-    if project.amount is not None:
-        meta.append(f"项目金额：{fmt(project.amount)} 万元")
-    if project.funding.fiscal is not None or project.funding.other is not None:
-        meta.append(f"其中：财政资金 {fmt(project.funding.fiscal or ZERO)} 万元，其他资金 {fmt(project.funding.other or ZERO)} 万元")
-    if project.purpose:
-        meta.append(f"项目概况：{project.purpose}")
-    if project.schedule:
-        meta.append("资金支出计划：" + "，".join(f"{k} {v}%" for k, v in project.schedule.items()))
-    return meta
+def _project_head(project, spec, columns: int) -> list[list[Cell]]:
+    """The header grid of a project table, row by row as the profile lists it; what was not typed
+    stays blank. A row's label takes the first column; equal labels of adjacent rows are merged."""
+    has_labels = any(row.label for row in spec)
+    grid: list[list[Cell]] = []
+    for row in spec:
+        width = columns - 1 if has_labels and row.label else columns
+        for cells in _head_item(project, row, width):
+            if row.label:
+                cells.insert(0, Cell(row.label, "label"))
+            grid.append(cells)
+    _merge_labels(grid)
+    return grid
+
+
+def _head_item(project, row, width: int) -> list[list[Cell]]:
+    if row.item == "identity":
+        code_span = (width - 2) // 2
+        return [[Cell(row.labels[0], "label"), text(project.code, "code", colspan=code_span),
+                 Cell(row.labels[1], "label"), text(project.name, colspan=width - 2 - code_span)]]
+    if row.item == "funding":
+        amounts = [project.amount, project.funding.fiscal, project.funding.other]
+        return _labelled_values(row.labels, [_typed_money(a) for a in amounts], width)
+    if row.item == "schedule":
+        shares = [project.schedule.get(period) for period in row.labels]
+        values = [Cell("" if v is None else format(v, "f"), "number", v) for v in shares]
+        return _labelled_values(row.labels, values, width)
+    written = project.purpose if row.item == "purpose" else project.goal
+    if row.labels:
+        return [[Cell(row.labels[0], "label"), Cell(written, "prose", colspan=width - 1)]]
+    return [[Cell(written, "prose", colspan=width)]]
+
+
+def _labelled_values(labels: list[str], values: list[Cell], width: int) -> list[list[Cell]]:
+    """Column labels on one row and their values under them, spread over `width` columns."""
+    spans = _spread(width, len(labels))
+    heads = [Cell(label, "column", colspan=span) for label, span in zip(labels, spans)]
+    for cell, span in zip(values, spans):
+        cell.colspan = span
+    return [heads, values]
+
+
+def _spread(width: int, count: int) -> list[int]:
+    """Column spans of `count` cells filling `width` columns, the later cells taking the remainder."""
+    base, extra = divmod(width, count)
+    return [base + (1 if i >= count - extra else 0) for i in range(count)]
+
+
+def _typed_money(value: Decimal | None) -> Cell:
+    """An amount the author typed, shown as typed (0 is 0.00); one not typed is blank."""
+    return Cell(fmt(value), "money", value)
+
+
+def _merge_labels(grid: list[list[Cell]]) -> None:
+    """Merge the row labels of adjacent rows that have the same label (预算规模及资金用途 over three rows)."""
+    start = 0
+    while start < len(grid):
+        first = grid[start][0]
+        end = start + 1
+        while (first.kind == "label" and first.text and end < len(grid) and grid[end][0].kind == "label"
+               and grid[end][0].text == first.text and grid[end][0].colspan == first.colspan):
+            grid[end][0].kind = "merged"
+            end += 1
+        first.rowspan = end - start
+        start = end
 
 
 from generator.model.budget import derived_row  # noqa: E402

@@ -131,6 +131,19 @@ def _renamed_profile() -> str:
     return text.replace("id: hebei-tangshan-dept", "id: renamed-dept").replace("{id: overview,", "{id: general,")
 
 
+def _profile_with_schedule(t: SiteTree) -> None:
+    """The unit's template, with a 资金支出计划 row in its project tables (as the 2024 templates have)."""
+    from generator.content import BUILTIN_PROFILES
+
+    text = (BUILTIN_PROFILES / "hebei-tangshan-dept.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: hebei-tangshan-dept", "id: tangshan-with-schedule").replace(
+        "  - {item: goal, label: 绩效目标}",
+        "  - {item: schedule, label: 资金支出计划（%）, labels: [3月底, 6月底, 10月底, 12月底]}\n"
+        "  - {item: goal, label: 绩效目标}")
+    t.put_file("profiles/tangshan-with-schedule.yaml", text)
+    t.patch_unit({"profile": "tangshan-with-schedule"})
+
+
 NO_FUNCTIONAL = {"functional": []}
 NO_ECONOMIC = {"economic": []}
 
@@ -208,6 +221,9 @@ CASES: dict[str, Case] = {
     "F003": Case(edit(_append(("performance", "projects"), {"name": "另一项目", "goal": "完成另一项工作。",
                                                             "amount": D("5.00")})),
                  BUDGET_FILE, "name: 业务工作经费"),
+    "F004": Case(both(_profile_with_schedule, edit(_set(("performance", "projects", 0, "schedule"),
+                                                         {"3月末": 25, "6月底": 50}))),
+                 BUDGET_FILE, "3月末: 25", passing=_profile_with_schedule),
     # ---- N: narrative agrees with the data, and is safe ------------------------------------
     "N001": Case(narrative("一般公共预算收入100.00万元", "一般公共预算收入100.01万元"), NARRATIVE_FILE,
                  "一般公共预算收入100.01万元"),
@@ -643,6 +659,7 @@ EXAMPLE_CONTEXT: dict[str, Setup] = {
     "B004": budget(NO_FUNCTIONAL),  # B004 compares published income only when there are no line items
     "B006": budget(NO_ECONOMIC),
     "Y001": lambda t: t.add_year(2022, copy.deepcopy(PRIOR_YEAR)),
+    "F004": _profile_with_schedule,  # a template that prints the schedule's periods
 }
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from generator.model.base import Strict, Text, described
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from generator.model.base import Strict, Text, described
 from generator.model.budget import PROCUREMENT_FUNDS, ProcurementFund, Source
 
 # The parts a disclosure's text has, whatever a template calls its sections: the built-in profiles'
@@ -105,6 +105,24 @@ class ProcurementLayout(Strict):
     total_row: bool = described("表首是否有“合计”行", default=True)
     unit_subtotals: bool = described("部门预算是否按所属单位列“小计”行（明细填写了 unit 时）", default=False)
     subtotal_label: Text = described("小计行的写法，{unit} 代表单位名称", default="{unit}小计")
+class ProjectHeadRow(Strict):
+    """项目绩效目标表中指标行之前的一行（表头栏目）。"""
+
+    item: Literal["identity", "funding", "purpose", "schedule", "goal"] = described(
+        "栏目：identity 项目编码与项目名称，funding 预算数与资金构成，purpose 用途，schedule 资金支出计划，goal 绩效目标")
+    label: Text = described("左侧行标题，如 预算规模及资金用途；相邻行标题相同时合并为一格", default="")
+    labels: list[Text] = described(
+        "栏内标题：identity 两项（项目编码、项目名称），funding 三项（预算数、财政资金、其他资金），"
+        "purpose 至多一项（用途），schedule 为各期（与 schedule 的键一致，如 3月底），goal 至多一项", default_factory=list)
+
+    @model_validator(mode="after")
+    def _label_count(self):
+        allowed = {"identity": (2, 2), "funding": (3, 3), "purpose": (0, 1), "schedule": (1, 5), "goal": (0, 1)}
+        least, most = allowed[self.item]
+        if not least <= len(self.labels) <= most:
+            count = str(least) if least == most else f"{least}–{most}"
+            raise ValueError(f"{self.item} 的 labels 应有 {count} 项，实有 {len(self.labels)} 项")
+        return self
 
 
 class Profile(Strict):
@@ -126,3 +144,6 @@ class Profile(Strict):
     income_columns: list[ColumnGroup] = described("收入总表“本年收入”各列", default_factory=list)
     three_public_rows: list[ThreePublicRow] = described("“三公”经费表各行", default_factory=list)
     procurement: ProcurementLayout = Field(default_factory=ProcurementLayout, description="政府采购预算表的版式")
+    project_goal_head: list[ProjectHeadRow] = described(
+        "项目绩效目标表指标行之前的栏目（按原表自上而下）；缺省只列“绩效目标”一行",
+        default_factory=lambda: [ProjectHeadRow(item="goal", label="绩效目标")])

@@ -52,3 +52,22 @@ def projects_within_project_spending(ctx):
     if amounts and project_spending is not None and total(amounts) > project_spending and not same(total(amounts), project_spending):
         yield ctx.report("F003", ctx.at("performance", "projects"), expected=f"≤ {project_spending}",
                          found=total(amounts), subject="performance.projects")
+
+
+@rule("F004", "资金支出计划的期次不在模板栏目中", E,
+      "模板的项目绩效目标表按固定期次（如 3月底、6月底、10月底、12月底）列示资金支出计划；其他写法的期次无处可印，"
+      "数据会在公开表中丢失。",
+      "项目“{project}”的资金支出计划期次“{period}”不在模板的栏目（{columns}）中，不会印出",
+      "按模板的期次填写（如 3月底），或在模板的 project_goal_head 中增加该期次。",
+      example="performance:\n  projects:\n    - name: 某项目\n      goal: …\n      schedule: {3月末: 25, 6月底: 50}")
+def schedule_periods_printed(ctx):
+    columns = [label for row in (ctx.profile.project_goal_head if ctx.profile else []) if row.item == "schedule"
+               for label in row.labels]
+    if not columns:
+        return  # the template prints no schedule: nothing to match
+    for i, project in enumerate(ctx.disclosure.performance.projects):
+        for period in project.schedule:
+            if period not in columns:
+                yield ctx.report("F004", ctx.at("performance", "projects", i, "schedule", period), found=period,
+                                 expected="、".join(columns), subject=f"performance.projects[{i}].schedule",
+                                 project=project.name, period=period, columns="、".join(columns))

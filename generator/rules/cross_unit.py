@@ -47,8 +47,9 @@ def previous_year_matches(ctx):
     for name, written in ctx.figures.previous_restated.items():
         actual = disclosed.get(name)
         if actual is not None and not same(actual, written):
-            yield ctx.report("Y001", ctx.at_value(*previous_year_path(name)), expected=actual, found=written,
-                             subject=f"previous_year.{name}", figure=label(name), year=ctx.entry.year - 1)
+            path = previous_year_path(name)
+            yield ctx.report("Y001", ctx.at_value(*path), expected=actual, found=written, subject=".".join(path),
+                             figure=label(name), year=ctx.entry.year - 1)
 
 
 def previous_year_path(figure: str) -> tuple:

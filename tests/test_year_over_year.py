@@ -257,6 +257,16 @@ def test_a_2024_narrative_comparing_with_2022_is_y002(tmp_path):
     assert "较2022年预算增加100万元" in y002.message
 
 
+@pytest.mark.parametrize("wording", ["较2022年预算增加100万元", "与2022年相比增加100万元", "比2022年增加100万元",
+                                     "同2022年相比增加100万元", "比上年（2022年）增加100万元"])
+def test_every_wording_of_a_comparison_names_its_year(tmp_path, wording):
+    repo = updated(tmp_path).replace(2024, "narrative.md", "较2023年预算增加100万元", wording)
+    [y002] = of(repo.check(), "Y002")
+    assert wording in y002.subject and y002.found == "2022"
+    repo.replace(2024, "narrative.md", wording, wording.replace("2022", "2023"))
+    assert of(repo.check(), "Y002") == []
+
+
 def test_the_plain_copy_is_told_which_years_are_stale(tmp_path):
     """Every comparison with 2022 and every “2023年……” claim of the copied text, each at its place."""
     repo = copied(tmp_path)
@@ -392,3 +402,18 @@ def test_profile_years_out_of_order_are_a_located_error(tmp_path):
     report = repo.check()
     found = [d for d in report.diagnostics if d.location.file.endswith(f"{PROFILE_2024}.yaml")]
     assert found and found[0].location.line > 0 and found[0].severity.value == "error", describe(report)
+
+
+@pytest.mark.parametrize("vehicle, operation, subtotal, y001", [
+    ("35.93", D("35.93"), D("37.43"), 0),  # the same as 2023's purchase + operation: nothing restated
+    ("30.00", None, D("31.50"), 1),  # restated as a whole: 2023's split no longer holds
+])
+def test_a_restated_part_replaces_last_years_split_of_it(tmp_path, vehicle, operation, subtotal, y001):
+    repo = updated(tmp_path).replace(2024, "budget.yaml", "procurement:\n",
+                                     f"previous_year:\n  three_public:\n    vehicle: {vehicle}\nprocurement:\n")
+    report = repo.check()
+    assert [d.subject for d in of(report, "Y001")] == ["previous_year.three_public.vehicle"] * y001
+    figures = report.contexts[f"{UNIT}/2024"].figures
+    assert figures.value("previous.three_public.vehicle") == D(vehicle)
+    assert figures.value("previous.three_public.vehicle_operation") == operation
+    assert figures.value("previous.three_public.subtotal") == subtotal

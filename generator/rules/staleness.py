@@ -16,8 +16,8 @@ from generator.rules import rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
-# A comparison with a year: 较2022年, 比2022年, 与2022年相比, 同2022年相比.
-COMPARED_YEAR = re.compile(r"(?:较|比|与|同)\s*(?P<year>\d{4})\s*年")
+# A comparison with a year: 较2022年, 比2022年, 与2022年相比, 同2022年相比, 比上年（2022年）.
+COMPARED_YEAR = re.compile(r"(?:较|比|与|同)\s*(?:上年度?\s*[（(]\s*)?(?P<year>\d{4})\s*年")
 # A year the text says is the budget's own: 2023年预算收入, 2023年，我单位安排, 2023年部门“三公”经费, 2023年共计安排.
 # Not a year after a comparison word or in a range or a date limit (截至2022年, 2021—2025年).
 CLAIMED_YEAR = re.compile(

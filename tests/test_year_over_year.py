@@ -150,8 +150,8 @@ def test_without_previous_year_n002_verifies_a_stated_change_against_last_years_
 def test_a_restated_previous_year_figure_that_differs_is_one_y001_and_wins(tmp_path):
     """Last year's 公务接待费 restated as 2.00 (2023 published 1.5): one Y001 at the figure written, none
     for the 三公 subtotal and total derived from it; the restatement is what 比上年 is computed from."""
-    repo = updated(tmp_path).replace(2024, "budget.yaml", "procurement:\n",
-                                     "previous_year:\n  three_public:\n    reception: 2.00\n  source: 重述\nprocurement:\n")
+    restated = "previous_year:\n  three_public:\n    reception: 2.00\n  source: 重述\nprocurement:\n"
+    repo = updated(tmp_path).replace(2024, "budget.yaml", "procurement:\n", restated)
     repo.replace(2024, "narrative.md", "与2023年相比增加0万元", "与2023年相比减少0.5万元")
     repo.replace(2024, "narrative.md", "公务接待费1.5万元，增加0万元", "公务接待费1.5万元，减少0.5万元")
     report = repo.check()

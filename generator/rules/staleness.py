@@ -180,7 +180,8 @@ def _at_exists(ctx, at: str) -> bool:
 def gone_acknowledgements(ctx) -> list[int]:
     """Indexes of the acknowledgements whose `at` is in neither this year's budget.yaml nor its
     narrative: copied from last year (D001 says so when they match nothing, as they then cannot)."""
-    return [i for i, ack in enumerate(ctx.disclosure.acknowledged) if ack.at.strip() and not _at_exists(ctx, ack.at.strip())]
+    acknowledged = ctx.disclosure.acknowledged
+    return [i for i, ack in enumerate(acknowledged) if ack.at.strip() and not _at_exists(ctx, ack.at.strip())]
 
 
 @rule("Y006", "已确认偏差的理由提到往年", W,

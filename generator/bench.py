@@ -21,6 +21,8 @@ from pathlib import Path
 import yaml
 
 NARRATIVE_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万元)")
+NARRATIVE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=\s*年)")  # 2023年, not 〔2022〕16号
+NARRATIVE_YEAR_DATE = re.compile(r"^(?:19|20)\d{2}(?!\d)")  # the year of an as_of date
 NOT_MONEY = {"year", "quantity", "schedule", "code", "catalogue_code"}
 
 
@@ -69,26 +71,37 @@ def make_synthetic(source: Path, target: Path, units: int, years: int) -> None:
                                             encoding="utf-8")
         year_dir = sorted(p for p in template.iterdir() if p.is_dir())[-1]
         for y in range(years):
-            _copy_year(year_dir, unit_dir, int(year_dir.name) - y, factor, multi_year=years > 1)
+            _copy_year(year_dir, unit_dir, int(year_dir.name) - y, factor, has_last_year=y < years - 1)
 
 
-def _copy_year(year_dir: Path, unit_dir: Path, year: int, factor: int, multi_year: bool) -> None:
+def _copy_year(year_dir: Path, unit_dir: Path, year: int, factor: int, has_last_year: bool) -> None:
+    """One synthetic year: the template's year, its years moved to `year` (the check finds stale years)."""
     from generator.yamlsource import load_yaml
 
     out = unit_dir / str(year)
     out.mkdir()
+    shift = year - int(year_dir.name)
     data = _scale(load_yaml(year_dir / "budget.yaml").data, factor)
     data["year"] = year
-    if multi_year:
-        data.pop("previous_year", None)  # consecutive synthetic years would contradict it (rule Y001)
+    if isinstance(data.get("fixed_assets"), dict) and "as_of" in data["fixed_assets"]:
+        data["fixed_assets"]["as_of"] = _shift_years(str(data["fixed_assets"]["as_of"]), shift, NARRATIVE_YEAR_DATE)
+    if has_last_year:
+        # Consecutive synthetic years are copies: last year's folder gives other figures than the text's
+        # changes, which previous_year (kept, so they add up) restates; the restatement is acknowledged.
+        data.setdefault("acknowledged", []).append(
+            {"rule": "Y001", "at": "previous_year", "reason": "基准测试样例：各年为同一年度的复制，上年数按原文保留"})
     (out / "budget.yaml").write_text(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False),
                                      encoding="utf-8")
-    narrative = (year_dir / "narrative.md").read_text(encoding="utf-8")
+    narrative = _shift_years((year_dir / "narrative.md").read_text(encoding="utf-8"), shift, NARRATIVE_YEAR)
     scaled = NARRATIVE_AMOUNT.sub(lambda m: f"{_scaled_text(m.group(1), factor)}{m.group(2)}", narrative)
     (out / "narrative.md").write_text(scaled, encoding="utf-8")
     for extra in year_dir.iterdir():
         if extra.name not in ("budget.yaml", "narrative.md") and extra.is_file():
             shutil.copy(extra, out / extra.name)
+
+
+def _shift_years(text: str, shift: int, pattern: re.Pattern) -> str:
+    return pattern.sub(lambda m: str(int(m.group(0)) + shift), text) if shift else text
 
 
 def _scaled_text(number: str, factor: int) -> str:

@@ -13,6 +13,7 @@ from generator.content import Site, UnitEntry, load_site, load_unit, loadable_un
 from generator.diagnostics import Diagnostic, Severity
 from generator.rules import DisclosureContext, load_all, run_disclosure_rules, site_rules
 from generator.rules.cross_unit import stale_acknowledgements
+from generator.rules.staleness import gone_acknowledgements
 
 
 @dataclass
@@ -141,13 +142,15 @@ def _check_share(content: Path, unit_ids: list[str], keys: dict[str, str]) -> di
 def _check_unit(unit: UnitEntry, report: Report, key: str) -> UnitRecord:
     """Run the disclosure rules on a freshly read unit; its contexts stay available to the builders."""
     years = []
+    figures = unit_figures(unit)
     for entry in unit.years:
         if entry.disclosure is None:
             years.append(year_record(entry, [], None))
             continue
         ctx = report.contexts[entry.key] = DisclosureContext(report.site, entry, entry.disclosure,
-                                                             figures_mod.compute(entry.disclosure))
+                                                             figures[entry.year])
         years.append(year_record(entry, run_disclosure_rules(ctx), facts_of(ctx)))
+        years[-1].acknowledged_gone = gone_acknowledgements(ctx)
     return UnitRecord(key, unit.unit, unit.display, unit.diagnostics, years)
 
 
@@ -158,8 +161,20 @@ def unit_contexts(site: Site, unit: UnitEntry) -> list[DisclosureContext]:
         reread = load_unit(site, unit.dir)
         reread.record = unit.record
         site.units[site.units.index(unit)] = unit = reread
-    return [DisclosureContext(site, entry, entry.disclosure, figures_mod.compute(entry.disclosure))
+    figures = unit_figures(unit)
+    return [DisclosureContext(site, entry, entry.disclosure, figures[entry.year])
             for entry in unit.years if entry.disclosure is not None]
+
+
+def unit_figures(unit: UnitEntry) -> dict[int, figures_mod.Figures]:
+    """The figures of each of a unit's disclosures. A year's previous-year figures are those of the
+    unit's disclosure of the year before when it is here (so check, site and PDF agree on them); a
+    unit's years are read, checked and cached together, so a change to last year reaches this year."""
+    out: dict[int, figures_mod.Figures] = {}
+    for entry in sorted(unit.years, key=lambda e: e.year):
+        if entry.disclosure is not None:
+            out[entry.year] = figures_mod.compute(entry.disclosure, out.get(entry.year - 1))
+    return out
 
 
 _DATA_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*$")

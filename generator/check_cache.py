@@ -67,6 +67,7 @@ class YearRecord:
     facts: Facts | None  # None when the disclosure could not be loaded
     acknowledged: list = field(default_factory=list)  # generator.model.budget acknowledgements
     acknowledged_at: list[Location] = field(default_factory=list)
+    acknowledged_gone: list[int] = field(default_factory=list)  # acknowledgements whose `at` is not in the files
 
 
 @dataclass

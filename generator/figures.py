@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from generator.model import Disclosure
 from generator.model.budget import FISCAL_SOURCES, SOURCE_LABELS, SPENDING_KINDS, ThreePublic, Totals
-from generator.money import ZERO, total
+from generator.money import ZERO, same, total
 
 UNIT_FUND_SOURCES = ("business", "operating", "higher_subsidy", "affiliate_remit", "other")
 THREE_PUBLIC_LEAVES = ("outbound", "outbound_research", "outbound_other", "vehicle_purchase",
@@ -63,7 +63,11 @@ class Figures:
     derived: dict[str, Decimal] = field(default_factory=dict)
     published: dict[str, Decimal] = field(default_factory=dict)
     published_paths: dict[str, tuple] = field(default_factory=dict)
-    previous: dict[str, Decimal] = field(default_factory=dict)
+    previous: dict[str, Decimal] = field(default_factory=dict)  # last year's figures, as this year uses them
+    # Where `previous` comes from: last year's disclosure in the repository (None when it is not there),
+    # and the figures written in this year's `previous_year` (restated or, in a first year, the only source).
+    previous_disclosed: dict[str, Decimal] | None = None
+    previous_restated: dict[str, Decimal] = field(default_factory=dict)
 
     def value(self, name: str) -> Decimal | None:
         if name.startswith("previous."):
@@ -76,6 +80,10 @@ class Figures:
             return self.published[name]
         return self.derived.get(name)
 
+    def current(self) -> dict[str, Decimal]:
+        """Every figure of this year: published where recorded, else derived."""
+        return {n: self.value(n) for n in sorted(set(self.derived) | set(self.published))}
+
     def names(self) -> list[str]:
         current = sorted(set(self.derived) | set(self.published))
         return current + [f"previous.{n}" for n in sorted(self.previous)] + [
@@ -83,14 +91,19 @@ class Figures:
         ]
 
 
-def compute(disclosure: Disclosure) -> Figures:
+def compute(disclosure: Disclosure, last_year: Figures | None = None) -> Figures:
+    """`last_year`: the figures of the same unit's disclosure of the year before, when it is in the
+    repository; the previous-year figures then come from it (see `_previous`)."""
     figures = Figures()
     _record_published(figures, disclosure.totals, ())
     figures.derived.update(_from_line_items(disclosure))
     figures.derived.update(_from_published_parts(figures))
     _three_public(figures, disclosure.three_public)
     _other_tables(figures, disclosure)
-    figures.previous = _previous(disclosure)
+    figures.previous_restated = _written_previous(disclosure)
+    if last_year is not None:
+        figures.previous_disclosed = last_year.current()
+    figures.previous = _previous(disclosure, last_year)
     return figures
 
 
@@ -203,12 +216,83 @@ def _other_tables(figures: Figures, d: Disclosure) -> None:
             figures.derived["fixed_assets.planned_purchases"] = assets.planned_purchases
 
 
-def _previous(d: Disclosure) -> dict[str, Decimal]:
+def _previous(d: Disclosure, last_year: Figures | None = None) -> dict[str, Decimal]:
+    """Last year's figures: those of last year's disclosure when it is in the repository, else those
+    written in `previous_year`. Where both give a figure and they differ, the one written this year
+    wins (a restatement, 重述; rule Y001 reports the difference); figures derived from it follow."""
+    restated = _restated(d)
+    if last_year is None:
+        return restated
+    written = _written_previous(d)
+    previous = last_year.current()
+    differs = {n for n, v in written.items() if not _same_or_none(previous.get(n), v)}
+    for name, value in restated.items():
+        if name.startswith("three_public."):
+            continue
+        if name in differs or (name not in written and differs - THREE_PUBLIC_WRITTEN and
+                               not _same_or_none(previous.get(name), value)):
+            previous[name] = value
+    three_public = _restated_three_public(last_year, d.previous_year.three_public)
+    if three_public is not None:
+        previous = {n: v for n, v in previous.items() if not n.startswith("three_public.")} | three_public
+    return previous
+
+
+def _restated(d: Disclosure) -> dict[str, Decimal]:
+    """The figures `previous_year` gives: those written, and those derived from them."""
     before = Figures()
     _record_published(before, d.previous_year.totals, ())
     before.derived.update(_from_published_parts(before))
     _three_public(before, d.previous_year.three_public)
     return {name: before.value(name) for name in before.names() if before.value(name) is not None}
+
+
+THREE_PUBLIC_FIELDS = THREE_PUBLIC_LEAVES + ("subtotal", "total")
+THREE_PUBLIC_WRITTEN = frozenset(f"three_public.{name}" for name in THREE_PUBLIC_FIELDS)
+# A part written in place of its split (or the split in place of the part) replaces the other.
+THREE_PUBLIC_SPLITS = {"vehicle": ("vehicle_purchase", "vehicle_operation"),
+                       "outbound": ("outbound_research", "outbound_other")}
+
+
+def _written_previous(d: Disclosure) -> dict[str, Decimal]:
+    """The figures written in `previous_year` itself (not derived), by name."""
+    before = Figures()
+    _record_published(before, d.previous_year.totals, ())
+    written = dict(before.published)
+    for name in THREE_PUBLIC_FIELDS:
+        amount = three_public_amount(getattr(d.previous_year.three_public, name))
+        if amount is not None:
+            written[f"three_public.{name}"] = amount
+    return written
+
+
+def _restated_three_public(last_year: Figures, written: ThreePublic) -> dict[str, Decimal] | None:
+    """Last year's 三公 figures with the items `previous_year` restates, the sums derived again; None
+    when it restates nothing (last year's figures stand as disclosed)."""
+    leaves = {name: last_year.derived.get(f"three_public.{name}") for name in THREE_PUBLIC_LEAVES}
+    sums = {name: last_year.published.get(f"three_public.{name}") for name in ("subtotal", "total")}
+    restated = False
+    for name in THREE_PUBLIC_LEAVES:
+        amount = three_public_amount(getattr(written, name))
+        if amount is not None and not _same_or_none(leaves[name], amount):
+            leaves[name], restated = amount, True
+            for part in THREE_PUBLIC_SPLITS.get(name, ()):
+                leaves[part] = None
+    written_sums = {name: three_public_amount(getattr(written, name)) for name in sums}
+    if restated:
+        sums = written_sums  # last year's sums no longer hold: as written this year, else derived again
+    for name, amount in written_sums.items():
+        if amount is not None and not _same_or_none(last_year.value(f"three_public.{name}"), amount):
+            sums[name], restated = amount, True
+    if not restated:
+        return None
+    before = Figures()
+    _three_public(before, ThreePublic.model_construct(**leaves, **sums))
+    return {name: before.value(name) for name in before.names() if before.value(name) is not None}
+
+
+def _same_or_none(a: Decimal | None, b: Decimal | None) -> bool:
+    return a is None and b is None or (a is not None and b is not None and same(a, b))
 
 
 def fiscal(source: str) -> bool:

@@ -126,8 +126,9 @@ def test_no_change_row_across_a_missing_year(make_site):
     """“比上年增减” compares consecutive years only: with 2023 and 2025, 2025 has no previous year here."""
     tree = make_site()
     later = YEAR + 2
-    tree.add_year(later, {**copy.deepcopy(NEXT_BUDGET), "year": later},
-                  NEXT_NARRATIVE.replace(str(NEXT_YEAR), str(later)))
+    budget = copy.deepcopy(NEXT_BUDGET)
+    budget.update(year=later, fixed_assets={**budget["fixed_assets"], "as_of": f"{later - 1}-12-31"})
+    tree.add_year(later, budget, NEXT_NARRATIVE.replace(str(NEXT_YEAR), str(later)).replace(str(YEAR), str(later - 1)))
     site = build_tree(tree)
     page = unit_page(site)
     assert body_rows(table_with_caption(page, "测试区示范办公室历年预算")) == [

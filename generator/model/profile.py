@@ -5,7 +5,7 @@ A new region's or year's template is a new YAML file, not new code.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Optional
 
 from pydantic import Field, model_validator
 
@@ -124,6 +124,29 @@ class ProjectHeadRow(Strict):
             raise ValueError(f"{self.item} 的 labels 应有 {count} 项，实有 {len(self.labels)} 项")
         return self
 
+class YearRange(Strict):
+    """适用年度（含首尾）；省略 from 或 to 表示该端不限。"""
+
+    from_: Optional[int] = Field(default=None, alias="from", ge=1990, le=2100,
+                                 description="最早适用的年度，如 2022；省略表示不限")
+    to: Optional[int] = described("最晚适用的年度，如 2023；省略表示仍在使用", default=None, ge=1990, le=2100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "YearRange":
+        if self.from_ is not None and self.to is not None and self.from_ > self.to:
+            raise ValueError(f"from（{self.from_}）不能晚于 to（{self.to}）")
+        return self
+
+    def covers(self, year: int) -> bool:
+        return (self.from_ is None or year >= self.from_) and (self.to is None or year <= self.to)
+
+    def describe(self) -> str:
+        if self.from_ is not None and self.to is not None:
+            return f"{self.from_} 年" if self.from_ == self.to else f"{self.from_}—{self.to} 年"
+        if self.from_ is not None:
+            return f"{self.from_} 年起"
+        return f"{self.to} 年及以前" if self.to is not None else "各年度"
+
 
 class Profile(Strict):
     """公开模板。"""
@@ -131,6 +154,7 @@ class Profile(Strict):
     id: Text = described("模板标识")
     name: Text = described("模板名称")
     kind: Literal["部门", "单位"] = described("公开主体")
+    years: Optional[YearRange] = described("适用年度，如 {from: 2022, to: 2023}（规则 Y007）；省略表示不限", default=None)
     title: Text = described("标题格式，可用 {unit} {year} {kind}", default="{unit}{year}年{kind}预算信息公开情况说明")
     preamble: Text = described("开头段落（正文未写时使用），可用 {unit} {year} {kind}", default="")
     report_title: Text = described("报表部分标题（表格在前的模板）", default="")

@@ -182,6 +182,7 @@ def load_all() -> dict[str, Rule]:
         narrative_rules,
         performance_rules,
         procurement,
+        staleness,
         three_public,
     )
 

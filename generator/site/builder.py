@@ -153,9 +153,10 @@ class UnitRenderer(PageWriter):
         name = unit.unit.name
         rows = [pages.TotalsRow(name, d.year, disclosure_dir(d.unit_id, d.year) + "index.html", _amounts(d.figures))
                 for d in docs]
-        changes = [pages.TotalsRow(name, d.year, "", [
-            fmt((d.figures.value(n) or Decimal(0)) - (p.figures.value(n) or Decimal(0))) for n in TOTALS])
-            for p, d in zip(docs, docs[1:]) if d.year == p.year + 1]  # “比上年”: consecutive years only
+        # “比上年”: consecutive years only; the change check verified (last year's figures, or those
+        # this year's previous_year restates), blank where either year lacks the figure
+        changes = [pages.TotalsRow(name, d.year, "", [fmt(d.figures.value(f"change.{n}")) for n in TOTALS])
+                   for p, d in zip(docs, docs[1:]) if d.year == p.year + 1]
         points = [(d.year, charts.FIGURE_LABELS[n], d.figures.value(n)) for d in docs for n in TOTALS[1:4]]
         page = pages.UnitPage(unit.id, name, unit.unit.department, rows, changes,
                               charts.trend(self.charts, name, points))

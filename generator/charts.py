@@ -206,7 +206,7 @@ MISSING_NAMED = 10  # units named in the note of those left out of it
 
 
 def units_totals(r: ChartRenderer, year: int, items: list[tuple[str, Decimal | None]]) -> Chart | None:
-    """The year's units by 本年支出合计; with more than TOP_UNITS, the largest of them (a chart of a
+    """The year's units by 支出预算, i.e. 本年支出合计 (as every disclosure's text calls it); with more than TOP_UNITS, the largest of them (a chart of a
     thousand bars can be neither read nor drawn in reasonable time). Units whose amount is unknown
     are named in the note, not drawn."""
     label = FIGURE_LABELS["expenditure.total"]
@@ -214,9 +214,9 @@ def units_totals(r: ChartRenderer, year: int, items: list[tuple[str, Decimal | N
     named = "、".join(missing[:MISSING_NAMED]) + (f"等{len(missing)}个单位" if len(missing) > MISSING_NAMED else "")
     note = f"{label}未公开、图中未列入：{named}。" if missing else ""
     if len([v for _, v in items if v]) <= TOP_UNITS:
-        return simple_bar(r, f"units-{year}", f"{year}年各单位{label}", "单位", items, note)
+        return simple_bar(r, f"units-{year}", f"{year}年各单位支出预算", "单位", items, note)
     largest = sorted((item for item in items if item[1]), key=lambda item: (-item[1], item[0]))[:TOP_UNITS]
-    return simple_bar(r, f"units-{year}", f"{year}年{label}最多的{TOP_UNITS}个单位", "单位", largest, note)
+    return simple_bar(r, f"units-{year}", f"{year}年支出预算最多的{TOP_UNITS}个单位", "单位", largest, note)
 
 
 def trend(r: ChartRenderer, unit_name: str, points: list[tuple[int, str, Decimal | None]]) -> Chart | None:

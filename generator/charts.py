@@ -206,9 +206,9 @@ MISSING_NAMED = 10  # units named in the note of those left out of it
 
 
 def units_totals(r: ChartRenderer, year: int, items: list[tuple[str, Decimal | None]]) -> Chart | None:
-    """The year's units by 支出预算, i.e. 本年支出合计 (as every disclosure's text calls it); with more than TOP_UNITS, the largest of them (a chart of a
-    thousand bars can be neither read nor drawn in reasonable time). Units whose amount is unknown
-    are named in the note, not drawn."""
+    """The year's units by 支出预算, i.e. 本年支出合计 (what every disclosure's text calls so); with more
+    than TOP_UNITS, the largest of them (a chart of a thousand bars can be neither read nor drawn in
+    reasonable time). Units whose amount is unknown are named in the note, not drawn."""
     label = FIGURE_LABELS["expenditure.total"]
     missing = [name for name, v in items if v is None]
     named = "、".join(missing[:MISSING_NAMED]) + (f"等{len(missing)}个单位" if len(missing) > MISSING_NAMED else "")

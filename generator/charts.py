@@ -35,7 +35,8 @@ class Chart:
     @property
     def alt(self) -> str:
         """Text alternative: the title, the money unit and every data point. With several value columns
-        (years), each value is named by its column: “支出总计：2023年 100.00，2024年 108.00”."""
+        (years), each value is named by its column: “本年支出合计：2023年 100.00，2024年 108.00”; an unknown
+        value is left out, and the note follows."""
         if len(self.columns) > 2:
             points = "；".join(f"{r[0]}：" + "，".join(f"{c} {v}" for c, v in zip(self.columns[1:], r[1:])
                                                       if v and v != UNKNOWN) for r in self.rows)
@@ -220,7 +221,8 @@ def units_totals(r: ChartRenderer, year: int, items: list[tuple[str, Decimal | N
 
 
 def trend(r: ChartRenderer, unit_name: str, points: list[tuple[int, str, Decimal | None]]) -> Chart | None:
-    """points: (year, series label, amount); an unknown amount is a gap in its line and "—" in the table."""
+    """points: (year, series label, amount); an unknown amount has no point on its line
+    and is "—" in the table."""
     if len({year for year, _, _ in points}) < 2:
         return None
     records = [{"年度": str(y), "项目": s, AMOUNT: _num(v)} for y, s, v in points if v is not None]

@@ -168,11 +168,14 @@ VEHICLE_PARTS = ("three_public.vehicle_purchase", "three_public.vehicle_operatio
 
 def _three_public_rows(figures) -> list[str]:
     """The figures to compare, at the level both years have: the vehicle costs split into 购置 and 运维
-    when both years split them, else the combined 公务用车购置及运维费 (last year may give only that,
-    and an untyped part is unknown, not zero)."""
-    both = [figures.value(name) is not None and figures.value(f"previous.{name}") is not None
-            for name in VEHICLE_PARTS]
-    vehicle = list(VEHICLE_PARTS) if all(both) else ["three_public.vehicle"]
+    unless a year gives only the combined 公务用车购置及运维费 (an untyped part is unknown, not zero), in
+    which case both years show the combined figure. A year without any vehicle figure does not decide."""
+    split = True
+    for prefix in ("", "previous."):
+        parts_known = all(figures.value(prefix + name) is not None for name in VEHICLE_PARTS)
+        if figures.value(prefix + "three_public.vehicle") is not None and not parts_known:
+            split = False
+    vehicle = list(VEHICLE_PARTS) if split else ["three_public.vehicle"]
     return ["three_public.outbound", *vehicle, "three_public.reception"]
 
 

@@ -5,7 +5,8 @@ The oracle below reads each budget.yaml itself (plain yaml, numbers as Decimal) 
 documented rules on its own: it shares no code with generator/figures.py, tables.py or charts.py. It is
 run on the example content and on modified copies of it written to temporary directories (a carry-over
 removed, the 总计 typed, last year's vehicle costs given only combined, a unit without 三公 figures, an
-earlier year added to a unit), each built for real with `generator.build.build`.
+earlier year added to a unit, a unit with line items but no typed totals), each built for real with
+`generator.build.build`.
 """
 
 from __future__ import annotations
@@ -327,6 +328,11 @@ def no_three_public(content: Path) -> None:
     edit_budget(content, "langfang-renda", 2023, change)
 
 
+def line_items_only(content: Path) -> None:
+    """丰南人大 without its typed totals: every 总计 from the line items (年终结转结余 blank: zero)."""
+    edit_budget(content, "fengnan-renda", 2023, lambda b: b.pop("totals"))
+
+
 EARLIER_NARRATIVE = """按照《中华人民共和国预算法》规定，现将廊坊市人民代表大会常务委员会办公室2022年单位预算公开如下：
 
 ## 一、单位职责及机构设置情况
@@ -389,6 +395,7 @@ VARIANTS: dict[str, Callable[[Path], None] | None] = {
     "combined-vehicle-last-year": combined_vehicle_last_year,
     "no-three-public": no_three_public,
     "earlier-year": earlier_year,
+    "line-items-only": line_items_only,
 }
 
 
@@ -619,6 +626,12 @@ def test_an_untyped_carry_over_leaves_the_income_total_unknown_everywhere(varian
     data = built.site / "units" / "langfang-renda" / "2023" / "langfang-renda-2023.json"
     figures = json.loads(data.read_text(encoding="utf-8"))["figures"]
     assert "income.grand_total" not in figures and "income.carry_over" not in figures
+
+
+def test_totals_from_line_items(variant):
+    rows = {r[0]: r[1:] for r in body(table_by_caption(variant("line-items-only").page("index.html"),
+                                                        "2023年各单位预算"))}
+    assert rows["唐山市丰南区人民代表大会常务委员会办公室"] == ["1043.55", "1043.55", "815.50", "228.05", "48.00"]
 
 
 def test_typed_grand_totals_are_shown_as_typed(variant):

@@ -1,7 +1,9 @@
 """Charts: altair specs rendered at build time to static SVG (vl-convert), cached by spec hash.
 
 A `Chart` carries its title, the data as rows (shown as a table beside the chart and used as the
-text alternative) and the SVG. Nothing runs in the browser.
+text alternative) and the SVG. Nothing runs in the browser. An unknown amount is never drawn (as 0 or
+otherwise): its table cell shows "—" and, where a chart leaves something out for that reason, its
+`note` says so.
 """
 
 from __future__ import annotations
@@ -13,9 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from generator.files import write_atomically
-from generator.figures import FIGURE_LABELS
+from generator.figures import FIGURE_LABELS, UNKNOWN, shown
 from generator.model.budget import SOURCE_LABELS
-from generator.money import fmt
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 WIDTH = 420
@@ -27,19 +28,22 @@ class Chart:
     id: str
     title: str
     columns: list[str]  # header of the data table
-    rows: list[list[str]]  # data table, formatted
+    rows: list[list[str]]  # data table, formatted; "—" for an unknown amount
     svg: str = ""
+    note: str = ""  # shown under the chart: what it leaves out because the amount is unknown
 
     @property
     def alt(self) -> str:
         """Text alternative: the title, the money unit and every data point. With several value columns
-        (years), each value is named by its column: “支出总计：2023年 100.00，2024年 108.00”."""
+        (years), each value is named by its column: “本年支出合计：2023年 100.00，2024年 108.00”; an unknown
+        value is left out, and the note follows."""
         if len(self.columns) > 2:
-            points = "；".join(f"{r[0]}：" + "，".join(f"{c} {v}" for c, v in zip(self.columns[1:], r[1:]) if v)
-                              for r in self.rows)
+            points = "；".join(f"{r[0]}：" + "，".join(f"{c} {v}" for c, v in zip(self.columns[1:], r[1:])
+                                                      if v and v != UNKNOWN) for r in self.rows)
         else:
             points = "；".join(" ".join(r) for r in self.rows)
-        return f"{self.title}（单位：万元）。{points}" if points else self.title
+        text = f"{self.title}（单位：万元）。{points}" if points else self.title
+        return f"{text}。{self.note}" if self.note else text
 
 
 class ChartRenderer:
@@ -119,23 +123,24 @@ def make_shape(kind: str, category: str = "", color: str = "") -> dict:
     return spec
 
 
-def _num(value: Decimal | None) -> float:
-    return float(value or 0)  # only for drawing; the table beside shows the exact Decimal text
+def _num(value: Decimal) -> float:
+    return float(value)  # only for drawing; the table beside shows the exact Decimal text
 
 
-def _pairs(items: list[tuple[str, Decimal | None]], category: str) -> tuple[list[dict], list[list[str]]]:
+def _pairs(items: list[tuple[str, Decimal]], category: str) -> tuple[list[dict], list[list[str]]]:
     records = [{category: label, AMOUNT: _num(v)} for label, v in items]
-    rows = [[label, fmt(v or Decimal(0))] for label, v in items]
+    rows = [[label, shown(v)] for label, v in items]
     return records, rows
 
 
 def simple_bar(r: ChartRenderer, chart_id: str, title: str, category: str,
-               items: list[tuple[str, Decimal | None]]) -> Chart | None:
+               items: list[tuple[str, Decimal | None]], note: str = "") -> Chart | None:
+    """Bars of the non-zero known amounts (a zero has no bar, an unknown is not drawn at all)."""
     items = [(label, v) for label, v in items if v]
     if not items:
         return None
     records, rows = _pairs(items, category)
-    return r.render(Chart(chart_id, title, [category, AMOUNT], rows), r.shape("bar", category), records)
+    return r.render(Chart(chart_id, title, [category, AMOUNT], rows, note=note), r.shape("bar", category), records)
 
 
 def income_by_source(r: ChartRenderer, figures) -> Chart | None:
@@ -158,23 +163,39 @@ def spending_structure(r: ChartRenderer, figures) -> Chart | None:
     return simple_bar(r, "spending-structure", "基本支出与项目支出、人员经费与公用经费", "项目", items)
 
 
-THREE_PUBLIC_PARTS = ("three_public.outbound", "three_public.vehicle_purchase", "three_public.vehicle_operation",
-                      "three_public.reception")
+VEHICLE_PARTS = ("three_public.vehicle_purchase", "three_public.vehicle_operation")
+
+
+def _three_public_rows(figures) -> list[str]:
+    """The figures to compare, at the level both years have: the vehicle costs split into 购置 and 运维
+    unless a year gives only the combined 公务用车购置及运维费 (an untyped part is unknown, not zero), in
+    which case both years show the combined figure. A year without any vehicle figure does not decide."""
+    split = True
+    for prefix in ("", "previous."):
+        parts_known = all(figures.value(prefix + name) is not None for name in VEHICLE_PARTS)
+        if figures.value(prefix + "three_public.vehicle") is not None and not parts_known:
+            split = False
+    vehicle = list(VEHICLE_PARTS) if split else ["three_public.vehicle"]
+    return ["three_public.outbound", *vehicle, "three_public.reception"]
 
 
 def three_public(r: ChartRenderer, figures, year: int) -> Chart | None:
-    records, rows = [], []
-    for name in THREE_PUBLIC_PARTS:
+    records, rows, unknown = [], [], []
+    for name in _three_public_rows(figures):
         now, before = figures.value(name), figures.value(f"previous.{name}")
         if not now and not before:
-            continue
+            continue  # zero or unknown in both years: nothing to compare
         label = FIGURE_LABELS[name]
         for which, value in ((f"{year - 1}年", before), (f"{year}年", now)):
-            records.append({"项目": label, "年度": which, AMOUNT: _num(value)})
-        rows.append([label, "" if before is None else fmt(before), fmt(now or Decimal(0))])
+            if value is None:
+                unknown.append(f"{which}{label}")
+            else:
+                records.append({"项目": label, "年度": which, AMOUNT: _num(value)})
+        rows.append([label, shown(before), shown(now)])
     if not rows:
         return None
-    chart = Chart("three-public", "“三公”经费各项与上年对比", ["项目", f"{year - 1}年", f"{year}年"], rows)
+    note = f"未公开、图中未绘出：{'、'.join(unknown)}。" if unknown else ""
+    chart = Chart("three-public", "“三公”经费各项与上年对比", ["项目", f"{year - 1}年", f"{year}年"], rows, note=note)
     return r.render(chart, r.shape("bar", "项目", color="年度"), records)
 
 
@@ -185,25 +206,34 @@ def disclosure_charts(r: ChartRenderer, doc, catalogue) -> list[Chart]:
 
 
 TOP_UNITS = 20  # bars in a year's units chart; the year page's table lists every unit
+MISSING_NAMED = 10  # units named in the note of those left out of it
 
 
 def units_totals(r: ChartRenderer, year: int, items: list[tuple[str, Decimal | None]]) -> Chart | None:
-    """The year's units by expenditure; with more than TOP_UNITS, the largest of them (a chart of a
-    thousand bars can be neither read nor drawn in reasonable time)."""
+    """The year's units by 支出预算, i.e. 本年支出合计 (what every disclosure's text calls so); with more
+    than TOP_UNITS, the largest of them (a chart of a thousand bars can be neither read nor drawn in
+    reasonable time). Units whose amount is unknown are named in the note, not drawn."""
+    label = FIGURE_LABELS["expenditure.total"]
+    missing = [name for name, v in items if v is None]
+    named = "、".join(missing[:MISSING_NAMED]) + (f"等{len(missing)}个单位" if len(missing) > MISSING_NAMED else "")
+    note = f"{label}未公开、图中未列入：{named}。" if missing else ""
     if len([v for _, v in items if v]) <= TOP_UNITS:
-        return simple_bar(r, f"units-{year}", f"{year}年各单位支出预算", "单位", items)
+        return simple_bar(r, f"units-{year}", f"{year}年各单位支出预算", "单位", items, note)
     largest = sorted((item for item in items if item[1]), key=lambda item: (-item[1], item[0]))[:TOP_UNITS]
-    return simple_bar(r, f"units-{year}", f"{year}年支出预算最多的{TOP_UNITS}个单位", "单位", largest)
+    return simple_bar(r, f"units-{year}", f"{year}年支出预算最多的{TOP_UNITS}个单位", "单位", largest, note)
 
 
 def trend(r: ChartRenderer, unit_name: str, points: list[tuple[int, str, Decimal | None]]) -> Chart | None:
-    """points: (year, series label, amount)."""
+    """points: (year, series label, amount); an unknown amount has no point on its line
+    and is "—" in the table."""
     if len({year for year, _, _ in points}) < 2:
         return None
-    records = [{"年度": str(y), "项目": s, AMOUNT: _num(v)} for y, s, v in points]
+    records = [{"年度": str(y), "项目": s, AMOUNT: _num(v)} for y, s, v in points if v is not None]
     series = list(dict.fromkeys(s for _, s, _ in points))
     years = sorted({y for y, _, _ in points})
     table = {(y, s): v for y, s, v in points}
-    rows = [[s, *[fmt(table.get((y, s)) or Decimal(0)) for y in years]] for s in series]
-    chart = Chart("trend", f"{unit_name}历年支出预算", ["项目", *[f"{y}年" for y in years]], rows)
+    rows = [[s, *[shown(table.get((y, s))) for y in years]] for s in series]
+    unknown = [f"{y}年{s}" for y, s, v in points if v is None]
+    note = f"未公开、图中未绘出：{'、'.join(unknown)}。" if unknown else ""
+    chart = Chart("trend", f"{unit_name}历年支出预算", ["项目", *[f"{y}年" for y in years]], rows, note=note)
     return r.render(chart, r.shape("trend"), records)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from generator.model import Disclosure
 from generator.model.budget import FISCAL_SOURCES, SOURCE_LABELS, SPENDING_KINDS, ThreePublic, Totals
-from generator.money import ZERO, same, total
+from generator.money import ZERO, fmt, same, total
 
 UNIT_FUND_SOURCES = ("business", "operating", "higher_subsidy", "affiliate_remit", "other")
 THREE_PUBLIC_LEAVES = ("outbound", "outbound_research", "outbound_other", "vehicle_purchase",
@@ -54,6 +54,15 @@ def label(name: str) -> str:
         if name.startswith(head):
             prefix, name = text, name[len(head):]
     return prefix + FIGURE_LABELS.get(name, name)
+
+
+UNKNOWN = "—"  # an amount the disclosure neither types nor implies (docs/site.md): never 0.00
+
+
+def shown(amount: Decimal | None) -> str:
+    """An amount on the site's own pages and charts: two decimals, or UNKNOWN. (The budget tables keep
+    the published convention instead, where a blank cell is zero.)"""
+    return UNKNOWN if amount is None else fmt(amount)
 
 
 @dataclass
@@ -132,18 +141,26 @@ def _from_line_items(d: Disclosure) -> dict[str, Decimal]:
         for kind in SPENDING_KINDS:
             out[f"expenditure.{kind}"] = total(getattr(line, kind) for line in lines)
         out["expenditure.total"] = total(line.amount for line in lines)
-        balance = d.totals.expenditure.year_end_balance or ZERO
-        out["expenditure.year_end_balance"] = balance
-        out["expenditure.grand_total"] = out["expenditure.total"] + balance
+        # Line items transcribe the standard tables, whose 收支总表 prints 年终结转结余: left blank
+        # there, it is zero as published (an empty cell means zero), not unknown.
+        balance = d.totals.expenditure.year_end_balance
+        out["expenditure.year_end_balance"] = ZERO if balance is None else balance
+        out["expenditure.grand_total"] = out["expenditure.total"] + out["expenditure.year_end_balance"]
     if d.economic:
         out["expenditure.personnel"] = total(line.personnel for line in d.economic)
         out["expenditure.public"] = total(line.public for line in d.economic)
     return out
 
 
+GRAND_TOTALS = {  # 总计 = 本年合计 + 结转结余, both sides of the 收支总表 (docs/site.md, "Where each amount comes from")
+    "income.grand_total": ("income.total", "income.carry_over"),
+    "expenditure.grand_total": ("expenditure.total", "expenditure.year_end_balance"),
+}
+
+
 def _from_published_parts(figures: Figures) -> dict[str, Decimal]:
     """Without line items, the summary figures still imply some others."""
-    out: dict[str, Decimal] = {}
+    out: dict[str, Decimal] = dict(_grand_totals(figures))
     value = figures.value
     if "expenditure.personnel" in figures.published and "expenditure.public" in figures.published \
             and "expenditure.basic" not in figures.derived:
@@ -152,6 +169,18 @@ def _from_published_parts(figures: Figures) -> dict[str, Decimal]:
     if public is not None:
         out["operating_costs"] = public
     return out
+
+
+def _grand_totals(figures: Figures):
+    """收入总计 / 支出总计 not typed: the sum of their two parts, only when both are known. An untyped
+    上年结转结余 or 年终结转结余 is unknown (not zero) unless line items give it, so the 总计 stays unknown:
+    a disclosure without its 收支总表 does not say what it carried over unless its text states it."""
+    for whole, parts in GRAND_TOTALS.items():
+        if figures.value(whole) is not None:
+            continue  # typed, or derived from the line items
+        amounts = [figures.value(part) for part in parts]
+        if all(amount is not None for amount in amounts):
+            yield whole, total(amounts)
 
 
 def three_public_amount(value) -> Decimal | None:

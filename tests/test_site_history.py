@@ -88,11 +88,11 @@ def test_trend_chart_has_svg_text_alternative_and_data_table(site):
     assert str(YEAR) in svg_text and str(NEXT_YEAR) in svg_text  # the year axis
     # the text alternative names each value's year
     assert image.get("aria-label") == (
-        f"测试区示范办公室历年支出预算（单位：万元）。支出总计：{YEAR}年 100.00，{NEXT_YEAR}年 108.00；"
+        f"测试区示范办公室历年支出预算（单位：万元）。本年支出合计：{YEAR}年 100.00，{NEXT_YEAR}年 108.00；"
         f"基本支出：{YEAR}年 80.00，{NEXT_YEAR}年 83.00；项目支出：{YEAR}年 20.00，{NEXT_YEAR}年 25.00")
     data = figure.find(".//table")
     assert [text_of(th) for th in data.find("thead").iter("th")] == ["项目", f"{YEAR}年", f"{NEXT_YEAR}年"]
-    assert body_rows(data) == [["支出总计", "100.00", "108.00"], ["基本支出", "80.00", "83.00"],
+    assert body_rows(data) == [["本年支出合计", "100.00", "108.00"], ["基本支出", "80.00", "83.00"],
                                ["项目支出", "20.00", "25.00"]]
 
 

@@ -19,13 +19,15 @@ from generator import charts
 from generator.charts import ChartRenderer
 from generator.document import Document, build_document
 from generator.export import OneLine
+from generator.figures import shown
 from generator.markdown import slug
-from generator.money import fmt
 from generator.site import data, downloads, pages
 from generator.site.theme import copy_static, environment, theme_dirs
 
 TOTALS = ("income.grand_total", "expenditure.grand_total", "expenditure.basic", "expenditure.project",
           "three_public.subtotal")
+CHARTED = "expenditure.total"  # 本年支出合计: the year chart's bars, what every disclosure calls its 支出预算
+TREND = ("expenditure.total", "expenditure.basic", "expenditure.project")  # the unit history's lines
 
 
 def unit_url(unit_id: str) -> str:
@@ -41,7 +43,8 @@ def pdf_name(unit_id: str, year: int) -> str:
 
 
 def _amounts(figures) -> list[str]:
-    return [fmt(figures.value(name) or Decimal(0)) for name in TOTALS]
+    """The listed figures, exactly as the disclosure page has them (the same `Figures`); unknown: "—"."""
+    return [shown(figures.value(name)) for name in TOTALS]
 
 
 def _root(path: str) -> str:
@@ -56,13 +59,13 @@ class DisclosureSummary:
     year: int
     name: str
     department: str
-    amounts: list[str]  # TOTALS, formatted
-    expenditure: str  # 支出总计, exact text (the year chart)
+    amounts: list[str]  # TOTALS, formatted ("—" when unknown)
+    expenditure: str  # CHARTED (本年支出合计), exact text, "" when unknown (the year chart)
     resources: list[str]  # its entries in the year's data package, each a line of JSON (export.one_line)
 
     @classmethod
     def of(cls, doc: Document) -> "DisclosureSummary":
-        total = doc.figures.value("expenditure.grand_total")
+        total = doc.figures.value(CHARTED)
         return cls(doc.unit_id, doc.year, doc.unit.name, doc.unit.department or "", _amounts(doc.figures),
                    "" if total is None else str(total), data.year_resources(doc))
 
@@ -153,11 +156,11 @@ class UnitRenderer(PageWriter):
         name = unit.unit.name
         rows = [pages.TotalsRow(name, d.year, disclosure_dir(d.unit_id, d.year) + "index.html", _amounts(d.figures))
                 for d in docs]
-        # “比上年”: consecutive years only; the change check verified (last year's figures, or those
-        # this year's previous_year restates), blank where either year lacks the figure
-        changes = [pages.TotalsRow(name, d.year, "", [fmt(d.figures.value(f"change.{n}")) for n in TOTALS])
+        # “比上年”: consecutive years only; the change that check verified (last year's figures, or those
+        # this year's previous_year restates), UNKNOWN where either year lacks the figure
+        changes = [pages.TotalsRow(name, d.year, "", [shown(d.figures.value(f"change.{n}")) for n in TOTALS])
                    for p, d in zip(docs, docs[1:]) if d.year == p.year + 1]
-        points = [(d.year, charts.FIGURE_LABELS[n], d.figures.value(n)) for d in docs for n in TOTALS[1:4]]
+        points = [(d.year, charts.FIGURE_LABELS[n], d.figures.value(n)) for d in docs for n in TREND]
         page = pages.UnitPage(unit.id, name, unit.unit.department, rows, changes,
                               charts.trend(self.charts, name, points))
         self.render("unit.html", unit_url(unit.id), page)

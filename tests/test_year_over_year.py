@@ -239,7 +239,8 @@ def test_the_unit_page_shows_the_changes_check_verified(tmp_path):
     [table] = [t for t in page.iter("table") if text_of(t.find("caption")) == "比上年增减（单位：万元）"]
     [row] = [[text_of(c).strip() for c in tr if c.tag in ("th", "td")] for tr in table.find("tbody").iter("tr")]
     # income and spending +100 on 2023's folder; 三公 37.43 against the restated 37.93
-    assert row == ["2024年", "", "", "0.00", "100.00", "-0.50"]
+    # 收入总计 = 本年收入合计 + 上年结转 in both years; 支出总计 is in neither (no 年终结转结余): unknown
+    assert row == ["2024年", "100.00", "—", "0.00", "100.00", "-0.50"]
 
 
 # ---- stale years in the narrative ---------------------------------------------------------------------

@@ -48,6 +48,7 @@ class Table:
     wide: bool = False  # printed on a landscape page
     empty: bool = False
     caption_extra: str = ""  # e.g. the goal text of a project table
+    unit_line: str = ""  # the caption's 编制单位 line as the template words it (generator/layout.py)
 
     def records(self) -> list[list[str]]:
         """Body rows flattened to one text per column (spans repeated), for CSV."""

@@ -374,6 +374,34 @@ def test_layout_of_a_table_the_template_lacks_and_a_report_title_without_front_t
     assert {d.code for d in problems} == {"S002"}
 
 
+@pytest.mark.parametrize("edits, key", [
+    ("table_layout:\n  procurement: {seriel: true}\n", "seriel"),
+    ("unit_lines: \"{unit}\"\n", "unit_lines"),
+])
+def test_misspelt_layout_keys_are_refused(tmp_path, edits, key):
+    path, problems = _profile_problems(tmp_path, edits)
+    assert [d.code for d in problems] == ["S002"]
+    assert f"未知的键“{key}”" in problems[0].message
+    assert problems[0].location.line == _line_of(path, key)
+
+
+def test_letters_style_numbers_text_columns_with_stems(site_tree):
+    """栏次 as 决算-style forms print it: 甲、乙… over the text columns, 1、2… over the amounts."""
+    profile = (BUILTIN / "hebei-tangshan-dept.yaml").read_text(encoding="utf-8").replace(
+        "id: hebei-tangshan-dept", "id: letters")
+    site_tree.put_file("profiles/letters.yaml", profile + "table_layout:\n  expenditure: {column_numbers: letters}\n"
+                       "  fixed_assets: {serial: true, column_numbers: letters}\n")
+    site_tree.patch_unit({"profile": "letters"})
+    report = site_tree.check()
+    assert not report.failed()
+    (ctx,) = report.contexts.values()
+    shown = {t.id: t for t in build_document(ctx, report.site).tables}
+    assert [c.text for c in shown["expenditure"].header[-1]] == ["甲", "乙", "1", "2", "3", "4", "5", "6"]
+    assert [c.text for c in shown["fixed_assets"].header[-1]] == ["栏次", "甲", "1", "2"]
+    assert shown["fixed_assets"].columns == ["序号", "项目", "数量", "价值"]
+    assert [r.cells[0].text for r in shown["fixed_assets"].rows] == ["1", "2", "3", "4", "5", "6"]
+
+
 def test_unit_line_must_name_the_unit(tmp_path):
     _, problems = _profile_problems(tmp_path, 'unit_line: "编制单位：{code}"\n')
     assert [d.code for d in problems] == ["S004"]

@@ -202,10 +202,12 @@ def _note_once(blocks: list[Block]) -> None:
         if any(note and note in _plain(blocks[i].source) for i in neighbours):
             block.table.note = ""
             continue
+        if EMPTY_TABLE not in block.table.note:
+            continue
         for i in reversed(neighbours):  # the text under the table first: that is where a note stands
-            sentences = [s for s in _SENTENCE_END.split(blocks[i].source)]
+            sentences = _SENTENCE_END.split(blocks[i].source)
             free = [n for n, s in enumerate(sentences) if EMPTY_TABLE in s and (i, n) not in claimed]
-            if free and EMPTY_TABLE in block.table.note:
+            if free:
                 claimed.add((i, free[0]))
                 block.table.note = ""
                 break

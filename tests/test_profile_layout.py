@@ -299,6 +299,39 @@ def test_note_kept_when_the_narrative_does_not_say_it(tmp_path):
     assert [text_of(p) for p in procurement.iter("p") if p.get("class") == "table-note"] == ["注：无政府采购预算，空表列示。"]
 
 
+def test_note_said_once_when_the_narrative_words_it_differently(tmp_path):
+    content = copy_site(tmp_path, "fengnan-renda")
+    narrative = content / "units" / "fengnan-renda" / "2023" / "narrative.md"
+    narrative.write_text(narrative.read_text(encoding="utf-8").replace(
+        "注：无政府采购预算，空表列示。\n", "本部门本年度未安排政府采购预算，按规定空表列示。\n"), encoding="utf-8")
+    _, page = built_page(content, "fengnan-renda", 2023)
+    procurement = section(page, "procurement")
+    assert _count(procurement, "空表列示") == 1
+    assert not [p for p in procurement.iter("p") if p.get("class") == "table-note"]
+
+
+def test_one_sentence_stands_for_one_table(site_tree):
+    """Two empty tables around one 空表列示 sentence: it is the first table's note; the second keeps its own."""
+    profile = (BUILTIN / "hebei-tangshan-dept.yaml").read_text(encoding="utf-8").replace(
+        "id: hebei-tangshan-dept", "id: two-empty")
+    profile = profile.replace("tables: [procurement]}", "tables: [procurement, fixed_assets]}")
+    profile = profile.replace("{id: assets, title: 国有资产信息, tables: [fixed_assets]}", "{id: assets, title: 国有资产信息}")
+    profile = profile.replace("empty_notes:\n", "empty_notes:\n  fixed_assets: 注：无固定资产，空表列示。\n")
+    site_tree.put_file("profiles/two-empty.yaml", profile)
+    site_tree.patch_unit({"profile": "two-empty"})
+    site_tree.patch_budget({"procurement": {"items": [], "total": 0}})
+    del site_tree.year().budget["fixed_assets"]
+    site_tree.replace_in_narrative("{{table:procurement}}",
+                                   "{{table:procurement}}\n\n本年度无政府采购，空表列示。\n\n{{table:fixed_assets}}")
+    site_tree.replace_in_narrative("{{table:fixed_assets}}\n\n## 八", "## 八")
+    report = site_tree.check()
+    (ctx,) = report.contexts.values()
+    doc = build_document(ctx, report.site)
+    shown = {t.id: t for t in doc.tables}
+    assert shown["procurement"].note == ""
+    assert shown["fixed_assets"].note == "注：无固定资产，空表列示。"
+
+
 def test_notes_for_every_table_kind(site_tree):
     """Empty notes of tables other than the fund and procurement tables: the 三公 table with no amount,
     no indicator, no project, no fixed-asset data — each table is shown with its header and note."""

@@ -28,8 +28,6 @@ from generator.tables import BuildInput, build_tables
 from site_support import CONTENT, parse, text_of
 
 BUILTIN = Path(__file__).resolve().parents[1] / "generator" / "data" / "profiles"
-FRONT = ["summary", "income", "expenditure", "fiscal_summary", "general_budget", "basic_economic",
-         "government_fund", "soe_capital", "three_public"]
 FENGNAN = "唐山市丰南区人民代表大会常务委员会办公室"
 
 

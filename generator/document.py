@@ -1,9 +1,10 @@
 """One renderer-neutral model of a disclosure, shared by the HTML site and the PDF.
 
 `build_document(ctx, site)` puts everything in published order: title, preamble, the front tables
-(tables-first templates), then the template's sections with their Chinese ordinals; each section is a
-list of blocks, HTML fragments from the narrative and `Table` objects where the `{{table:id}}` markers
-stand. Renderers only lay out what is here; they never re-derive numbers or order.
+(tables-first templates), then the template's sections numbered in the template's style; each section
+is a list of blocks, HTML fragments from the narrative and `Table` objects where the `{{table:id}}`
+markers stand, dressed by the template's table layout (generator/layout.py). Renderers only lay out
+what is here; they never re-derive numbers or order.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
+import re
+import unicodedata
+
 from generator import markdown
+from generator.layout import apply_layout
 from generator.money import fmt_plain
 from generator.narrative import TABLE_MARKER, Section, substitute
 from generator.tables import BuildInput, Table, build_tables
@@ -27,12 +32,22 @@ def ordinal(n: int) -> str:
     return ("" if tens == 1 else ORDINALS[tens - 1]) + "十" + (ORDINALS[ones - 1] if ones else "")
 
 
+def numbered(n: int, style: str = "一、") -> str:
+    """A section's number in the template's style (Profile.section_numbering): 六、 / 6、 / （六）."""
+    if style == "1、":
+        return f"{n}、"
+    if style == "（一）":
+        return f"（{ordinal(n)}）"
+    return f"{ordinal(n)}、"
+
+
 @dataclass
 class HtmlBlock:
     """A fragment of safe HTML rendered from the narrative Markdown."""
 
     html: str
     kind: str = "html"
+    source: str = ""  # the Markdown it was rendered from, figures filled in (to compare with table notes)
 
 
 @dataclass
@@ -48,14 +63,14 @@ Block = HtmlBlock | TableBlock
 class DocSection:
     id: str  # the template's section id, e.g. "overview"
     number: int  # 1-based position in the template
-    ordinal: str  # 一、二、…
+    ordinal: str  # the number as printed, with its punctuation: 一、 / 1、 / （一）
     title: str  # without ordinal, {kind} filled in
     blocks: list[Block] = field(default_factory=list)
     glossary: bool = False  # a 名词解释 section
 
     @property
     def heading(self) -> str:
-        return f"{self.ordinal}、{self.title}"
+        return f"{self.ordinal}{self.title}"
 
     @property
     def anchor(self) -> str:
@@ -87,6 +102,12 @@ class Document:
         """Every table shown, in page order."""
         return self.front_tables + [t for s in self.sections for t in s.tables]
 
+    @property
+    def report_label(self) -> str:
+        """The front tables' entry in a table of contents: their heading, or, for a template that
+        prints none (report_title: ""), a plain description of them."""
+        return self.report_title or f"{self.kind}预算报表"
+
 
 def _fill(template: str, unit_name: str, year: int, kind: str) -> str:
     return template.replace("{unit}", unit_name).replace("{year}", str(year)).replace("{kind}", kind)
@@ -112,7 +133,8 @@ def _narrative_blocks(body: str, tables: dict[str, list[Table]], placed: set[str
     def flush() -> None:
         text = "\n".join(chunk).strip()
         if text:
-            blocks.append(HtmlBlock(markdown.render(substitute(text, resolve), ids)))
+            filled = substitute(text, resolve)
+            blocks.append(HtmlBlock(markdown.render(filled, ids), source=filled))
         chunk.clear()
 
     for line in body.splitlines():
@@ -139,7 +161,7 @@ def _glossary_html(site, unit) -> str:
 
 def _section(spec, number, written: Section | None, b: "_Build") -> DocSection | None:
     title = spec.title.replace("{kind}", b.kind)
-    section = DocSection(spec.id, number, ordinal(number), title, glossary=spec.glossary)
+    section = DocSection(spec.id, number, numbered(number, b.numbering), title, glossary=spec.glossary)
     placed: set[str] = set()
     if written is not None:
         section.blocks = _narrative_blocks(written.body, b.tables, placed, b.resolve, b.ids)
@@ -151,7 +173,44 @@ def _section(spec, number, written: Section | None, b: "_Build") -> DocSection |
             section.blocks.extend(TableBlock(t) for t in _shown(b.tables.get(table_id, [])))
     if written is None and not section.blocks and not spec.required:
         return None
+    _note_once(section.blocks)
     return section
+
+
+# ---- a 空表列示 note said once ------------------------------------------------------------------------
+
+EMPTY_TABLE = "空表列示"
+_SENTENCE_END = re.compile(r"(?<=[。；;！!？?])|\n")
+
+
+def _plain(text: str) -> str:
+    """Text without whitespace, punctuation, symbols or Markdown marks, and without a leading 注."""
+    kept = "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC")
+    return kept[1:] if kept.startswith("注") else kept
+
+
+def _note_once(blocks: list[Block]) -> None:
+    """An empty table's note is not printed again under the table when the narrative right before or
+    after it (same section) already says it: the same words, punctuation and spacing aside, or a
+    sentence of its own saying 空表列示. Each such sentence answers for one table only."""
+    claimed: set[tuple[int, int]] = set()  # (block index, sentence index) already standing for a note
+    for index, block in enumerate(blocks):
+        if not isinstance(block, TableBlock) or not block.table.note:
+            continue
+        neighbours = [i for i in (index - 1, index + 1) if 0 <= i < len(blocks) and isinstance(blocks[i], HtmlBlock)]
+        note = _plain(block.table.note)
+        if any(note and note in _plain(blocks[i].source) for i in neighbours):
+            block.table.note = ""
+            continue
+        if EMPTY_TABLE not in block.table.note:
+            continue
+        for i in reversed(neighbours):  # the text under the table first: that is where a note stands
+            sentences = _SENTENCE_END.split(blocks[i].source)
+            free = [n for n, s in enumerate(sentences) if EMPTY_TABLE in s and (i, n) not in claimed]
+            if free:
+                claimed.add((i, free[0]))
+                block.table.note = ""
+                break
 
 
 @dataclass
@@ -162,14 +221,16 @@ class _Build:
     tables: dict[str, list[Table]]
     resolve: object
     ids: set[str]
+    numbering: str = "一、"
 
 
 def build_document(ctx, site) -> Document:
     """The disclosure of one unit and year, in published order. `ctx` is a check DisclosureContext."""
     entry, profile, disclosure = ctx.entry, ctx.profile, ctx.disclosure
     unit = entry.unit.unit
-    tables = build_tables(BuildInput(disclosure, ctx.figures, profile, site.catalogue, unit))
-    b = _Build(site, unit, profile.kind, tables, _resolver(ctx.figures), set())
+    built = BuildInput(disclosure, ctx.figures, profile, site.catalogue, unit)
+    tables = apply_layout(build_tables(built), built)
+    b = _Build(site, unit, profile.kind, tables, _resolver(ctx.figures), set(), profile.section_numbering)
     narrative = entry.narrative
     written: dict[str, Section] = {}
     if narrative is not None:  # sections were matched to the profile when the content was loaded
@@ -179,7 +240,7 @@ def build_document(ctx, site) -> Document:
         section = _section(spec, number, written.get(spec.id), b)
         if section is not None:
             sections.append(section)
-    _renumber(sections)
+    _renumber(sections, profile.section_numbering)
     year, name = disclosure.year, unit.name
     preamble = narrative.preamble if narrative and narrative.preamble.strip() else _fill(profile.preamble, name, year, b.kind)
     front = [t for table_id in profile.front_tables for t in _shown(tables.get(table_id, []))]
@@ -193,7 +254,7 @@ def build_document(ctx, site) -> Document:
     )
 
 
-def _renumber(sections: list[DocSection]) -> None:
+def _renumber(sections: list[DocSection], style: str) -> None:
     """Ordinals follow the sections actually shown (an omitted optional section leaves no gap)."""
     for number, section in enumerate(sections, start=1):
-        section.number, section.ordinal = number, ordinal(number)
+        section.number, section.ordinal = number, numbered(number, style)

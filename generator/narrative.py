@@ -1,7 +1,7 @@
 """narrative.md: the disclosure's text, split into the template's sections.
 
 The file is a preamble followed by level-2 headings (`## 一、单位职责及机构设置情况`). Each heading is
-matched to a section of the template by its title; the Chinese ordinal is optional and is
+matched to a section of the template by its title; the ordinal (六、 6、 6. （六）) is optional and is
 renumbered from the template on output.
 """
 
@@ -13,7 +13,10 @@ from pathlib import Path
 
 from generator.model.profile import Profile
 
-ORDINAL = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*")
+_NUMBER = r"(?:[一二三四五六七八九十]+|[0-9０-９]{1,2})"
+ORDINAL = re.compile(rf"^(?:{_NUMBER}[、.．]|[（(]{_NUMBER}[）)])\s*")  # 六、 6、 6. （六） (6)
+# What a writer may have meant as an ordinal, to say so when it is not one ORDINAL accepts (6 / 第六部分 / 六:)
+_LOOSE_ORDINAL = re.compile(r"^[（(]?第?[一二三四五六七八九十0-9０-９]+(?:部分)?[）)]?[、.．,，:：\s]*")
 HEADING = re.compile(r"^##(?!#)\s*(?P<title>.+?)\s*#*\s*$")
 PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[^{}]+?)\s*\}\}")
 TABLE_MARKER = re.compile(r"^\s*\{\{\s*table:(?P<table>[a-z_]+)\s*\}\}\s*$")
@@ -79,6 +82,22 @@ def match_sections(narrative: Narrative, profile: Profile) -> list[Section]:
         else:
             unmatched.append(section)
     return unmatched
+
+
+def heading_problem(section: Section, profile: Profile) -> str:
+    """Why a written heading matches no section of the template: its ordinal, or which words."""
+    titles = [t for spec in profile.sections for t in section_titles(profile, spec)]
+    rest = _LOOSE_ORDINAL.sub("", section.heading, count=1)
+    if rest != section.heading and rest in titles:
+        ordinal = section.heading[: len(section.heading) - len(rest)].strip()
+        return f"序号“{ordinal}”的写法无法识别，可写 六、 6、 6. （六），或不写序号"
+    other = "部门" if profile.kind == "单位" else "单位"
+    for written in dict.fromkeys((section.heading, rest)):  # with and without what may be an ordinal
+        if re.sub(r"\s+", "", written) in titles:
+            return "标题中有多余的空格"
+        if other in written and written.replace(other, profile.kind) in titles:
+            return f"本模板的公开主体是“{profile.kind}”，标题中写成了“{other}”"
+    return f"标题文字“{section.heading}”与模板中各章节的标题都不相同"
 
 
 def line_of(text: str, offset: int) -> tuple[int, int]:

@@ -104,6 +104,14 @@ def _diagnostic(error: dict, doc: YamlDocument, model: type[BaseModel], display:
             "S002", Severity.ERROR, f"未知的键“{key}”{hint}", Location(display, line, col),
             expected="、".join(allowed) if allowed else None, found=key, extra={"path": where},
         )
+    if kind == "unused_key":
+        # a known key that would change nothing here (generator/model/profile.py): refused like an unknown one
+        ctx = error.get("ctx", {})
+        key_line, key_col = locate(doc, loc)
+        return Diagnostic(
+            "S002", Severity.ERROR, f"“{where}”在此不起作用：{ctx.get('reason', '')}", Location(display, key_line, key_col),
+            expected=ctx.get("expected") or None, found=str(loc[-1]) if loc else None, extra={"path": where},
+        )
     if kind == "missing":
         # the value is not written: point at the mapping that lacks it (its key), not at its first entry
         parent_line, parent_col = locate(doc, loc[:-1])

@@ -57,6 +57,7 @@ class Table:
     # (项目编码, 预算数, 资金支出计划, 绩效目标…). Cells: label (a row's label), column (the label of the
     # value below it), prose (text of paragraphs, see Cell.lines), or values (text, code, money, number).
     head_block: list[list[Cell]] = field(default_factory=list)
+    unit_line: str = ""  # the caption's 编制单位 line as the template words it (generator/layout.py)
 
     def records(self) -> list[list[str]]:
         """Body rows flattened to one text per column (spans repeated), for CSV."""

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from generator.model.base import Strict, Text, described
 from generator.model.budget import PROCUREMENT_FUNDS, ProcurementFund, Source
@@ -105,6 +106,8 @@ class ProcurementLayout(Strict):
     total_row: bool = described("表首是否有“合计”行", default=True)
     unit_subtotals: bool = described("部门预算是否按所属单位列“小计”行（明细填写了 unit 时）", default=False)
     subtotal_label: Text = described("小计行的写法，{unit} 代表单位名称", default="{unit}小计")
+
+
 class ProjectHeadRow(Strict):
     """项目绩效目标表中指标行之前的一行（表头栏目）。"""
 
@@ -123,6 +126,7 @@ class ProjectHeadRow(Strict):
             count = str(least) if least == most else f"{least}–{most}"
             raise ValueError(f"{self.item} 的 labels 应有 {count} 项，实有 {len(self.labels)} 项")
         return self
+
 
 class YearRange(Strict):
     """适用年度（含首尾）；省略 from 或 to 表示该端不限。"""
@@ -148,6 +152,15 @@ class YearRange(Strict):
         return f"{self.to} 年及以前" if self.to is not None else "各年度"
 
 
+class TableLayout(Strict):
+    serial: bool = described("表格最左侧加“序号”列，数据行依次编号 1、2、3…", default=False)
+    column_numbers: Literal["none", "all", "letters"] = described(
+        "表头下的“栏次”行：none 不加；all 各列依次编 1、2、3…；letters 文字列编 甲、乙、丙…，数字列编 1、2、3…",
+        default="none")
+    headers: dict[Text, Text] = described(
+        "表头改写：程序中的表头写法 → 公开文本中的写法，如 经济分类科目: 支出部门经济分类科目", default_factory=dict)
+
+
 class Profile(Strict):
     """公开模板。"""
 
@@ -161,8 +174,14 @@ class Profile(Strict):
     explanation_title: Text = described("情况说明部分标题（表格在前的模板）", default="")
     front_tables: list[TableId] = described("放在情况说明之前的报表", default_factory=list)
     sections: list[SectionSpec] = described("章节（按顺序）")
-    table_titles: dict[str, Text] = described("表格标题", default_factory=dict)
-    empty_notes: dict[str, Text] = described("空表说明，如 注：无政府性基金预算财政拨款预算，空表列示。", default_factory=dict)
+    section_numbering: Literal["一、", "1、", "（一）"] = described("各部分标题的序号样式", default="一、")
+    table_titles: dict[TableId, Text] = described("表格标题", default_factory=dict)
+    empty_notes: dict[TableId, Text] = described(
+        "空表说明（表中无数据时列在表下），如 注：无政府性基金预算财政拨款预算，空表列示。", default_factory=dict)
+    unit_line: Text = described("各表表头的编制单位行，可用 {unit}（单位名称）、{code}（unit.yaml 中的单位编码）",
+                                default="编制单位：{unit}", pattern=r"\{unit\}")
+    table_layout: dict[TableId, TableLayout] = described("各表的版式（按表格标识）：序号列、栏次行、表头写法",
+                                                        default_factory=dict)
     functional_categories: list[CategorySpec] = described("收支总表右侧列示的全部类级科目（按模板顺序）", default_factory=list)
     income_rows: list[IncomeRow] = described("收支总表左侧收入项目", default_factory=list)
     income_columns: list[ColumnGroup] = described("收入总表“本年收入”各列", default_factory=list)
@@ -171,3 +190,56 @@ class Profile(Strict):
     project_goal_head: list[ProjectHeadRow] = described(
         "项目绩效目标表指标行之前的栏目（按原表自上而下）；缺省只列“绩效目标”一行",
         default_factory=lambda: [ProjectHeadRow(item="goal", label="绩效目标")])
+
+    def used_tables(self) -> list[str]:
+        """Every table the template shows, in page order."""
+        return list(self.front_tables) + [t for s in self.sections for t in s.tables]
+
+    @model_validator(mode="after")
+    def _every_key_has_an_effect(self) -> "Profile":
+        """A setting that would change nothing (a title for a table the template does not show, the
+        rows of a table it lacks) is refused where it is written, not silently ignored."""
+        problems = _ineffective(self)
+        if problems:
+            raise ValidationError.from_exception_data("Profile", problems)
+        return self
+
+
+# Settings that only one or two tables read: (field, the tables that read it).
+_TABLE_SETTINGS = (
+    ("functional_categories", ("summary", "fiscal_summary")),
+    ("income_rows", ("summary",)),
+    ("income_columns", ("income",)),
+    ("three_public_rows", ("three_public",)),
+)
+
+
+def _unused(loc: tuple, reason: str, expected: str) -> InitErrorDetails:
+    return InitErrorDetails(type=PydanticCustomError("unused_key", "{reason}", {"reason": reason, "expected": expected}),
+                            loc=loc, input=loc[-1])
+
+
+def _ineffective(profile: Profile) -> list[InitErrorDetails]:
+    from generator.layout import header_texts  # the tables' header wording lives beside the tables
+
+    used = profile.used_tables()
+    shown = "、".join(dict.fromkeys(used)) or "（无表格）"
+    problems = []
+    for name in ("table_titles", "empty_notes", "table_layout"):
+        for table_id in getattr(profile, name):
+            if table_id not in used:
+                problems.append(_unused((name, table_id), f"本模板不含表格“{table_id}”", shown))
+    for name, readers in _TABLE_SETTINGS:
+        if getattr(profile, name) and not any(t in used for t in readers):
+            problems.append(_unused((name,), f"只用于表格 {'、'.join(readers)}，本模板不含",
+                                    f"在模板中加入表格 {' 或 '.join(readers)}，或删除此项"))
+    for name in ("report_title", "explanation_title"):
+        if getattr(profile, name) and not profile.front_tables:
+            problems.append(_unused((name,), "只用于报表在前的模板，本模板没有 front_tables", "删除此项，或写出 front_tables"))
+    for table_id, layout in profile.table_layout.items():
+        known = header_texts(table_id, profile)
+        for label in layout.headers:
+            if label.replace("{kind}", profile.kind) not in known:
+                problems.append(_unused(("table_layout", table_id, "headers", label),
+                                        f"表格“{table_id}”的表头中没有“{label}”", "、".join(known)))
+    return problems

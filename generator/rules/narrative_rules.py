@@ -9,7 +9,7 @@ from decimal import Decimal
 from generator.diagnostics import Severity
 from generator.figures import label
 from generator.money import fmt_plain, quantize, same, total
-from generator.narrative import PLACEHOLDER, TABLE_MARKER, section_titles, substitute
+from generator.narrative import PLACEHOLDER, TABLE_MARKER, heading_problem, section_titles, substitute
 from generator.narrative_figures import Statement, extract
 from generator.rules import declare, rule
 
@@ -330,16 +330,18 @@ def unknown_placeholder(ctx):
 
 
 @rule("N006", "章节标题与模板不符", E,
-      "章节由模板规定；标题写错的章节无法归位，其中的数字也无法核对。", "章节“{heading}”不是模板“{profile}”中的章节",
+      "章节由模板规定；标题写错的章节无法归位，其中的数字也无法核对。", "章节“{heading}”不是模板“{profile}”中的章节：{reason}",
       "改用模板中的章节标题。", example="## 二、部门预算安排总体情况")
 def unknown_sections(ctx):
     narrative, profile = ctx.entry.narrative, ctx.profile
     if narrative is None or profile is None:
         return
     for section in (s for s in narrative.sections if s.spec_id is None):
-        expected = "、".join(section_titles(profile, s)[0] for s in profile.sections)
+        unwritten = [section_titles(profile, s)[0] for s in profile.sections if narrative.section(s.id) is None]
+        expected = "尚未写出的章节：" + "、".join(unwritten) if unwritten else "模板各章节都已写出"
         yield ctx.report("N006", ctx.in_narrative(section.line), expected=expected, found=section.heading,
-                         subject=section.heading, heading=section.heading, profile=profile.id)
+                         subject=section.heading, heading=section.heading, profile=profile.id,
+                         reason=heading_problem(section, profile))
 
 
 @rule("N007", "缺少模板要求的章节", E,

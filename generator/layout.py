@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from generator.model.budget import SPENDING_KINDS
-from generator.tables import FUND_COLUMNS, PROCUREMENT_FUNDS, BuildInput, Cell, Table, head
+from generator.tables import FUND_COLUMNS, BuildInput, Cell, Table, head
 
 SERIAL = "序号"
 COLUMN_NUMBERS = "栏次"
@@ -40,8 +40,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
                            "单位", "指标值确定依据"),
     "project_goals": _PROJECT_GOAL_LABELS,
     "procurement": ("政府采购项目来源", "采购物品名称", "政府采购目录序号", "计量单位", "数量", "单价",
-                    "政府采购金额（当年{kind}预算安排资金）", "{year}年预留中小微企业份额", "项目名称", "预算资金", "合计",
-                    *(label for _, label in PROCUREMENT_FUNDS)),
+                    "政府采购金额（当年{kind}预算安排资金）", "{year}年预留中小微企业份额", "项目名称", "预算资金", "合计"),
     "fixed_assets": _FIXED_ASSET_LABELS,
 }
 
@@ -51,6 +50,8 @@ def header_texts(table_id: str, profile, year: int | None = None) -> list[str]:
     texts = list(HEADERS.get(table_id, ()))
     if table_id == "income":
         texts += [group.label for group in profile.income_columns]
+    if table_id == "procurement":  # its fund columns are worded by the profile's procurement layout
+        texts += [column.label for column in profile.procurement.columns]
     layout = profile.table_layout.get(table_id)
     if layout is not None and layout.serial:
         texts.append(SERIAL)

@@ -1,4 +1,4 @@
-"""Regenerate tests/golden from the example content: `python -m tests.regenerate_golden`."""
+"""Regenerate tests/golden from the frozen example content (tests/fixtures/examples): `python -m tests.regenerate_golden`."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import tempfile
 from pathlib import Path
 
 from generator.build import build
-from tests.site_support import CONTENT, GOLDEN, GOLDEN_PAGES
+from tests.site_support import EXAMPLES, GOLDEN, GOLDEN_PAGES
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
-        build(CONTENT, site, search=False)
+        build(EXAMPLES, site, search=False)
         for page in GOLDEN_PAGES:
             target = GOLDEN / page
             target.parent.mkdir(parents=True, exist_ok=True)

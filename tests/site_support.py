@@ -8,6 +8,9 @@ import html5lib
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
+# A frozen copy of the example content (tests/fixtures/examples/README.md): the golden pages and the check
+# corpus are built from it, so that a new disclosure in content/ does not change what they compare.
+EXAMPLES = ROOT / "tests" / "fixtures" / "examples"
 GOLDEN = ROOT / "tests" / "golden"
 GOLDEN_PAGES = ["index.html", "units/langfang-renda/2023/index.html", "units/fengnan-renda/2023/index.html",
                 "glossary.html", "404.html"]

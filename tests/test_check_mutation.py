@@ -28,7 +28,7 @@ from generator.check import check_site
 from generator.rules.narrative_rules import assessed
 from generator.yamlsource import load_yaml
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
+CONTENT = Path(__file__).resolve().parent / "fixtures" / "examples"  # frozen copy of the example content
 DISCLOSURES = sorted(p.parent.relative_to(CONTENT / "units").as_posix()
                      for p in (CONTENT / "units").glob("*/*/narrative.md"))
 DELTAS = (Decimal("0.01"), Decimal("10.00"))

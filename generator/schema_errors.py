@@ -14,6 +14,8 @@ from pydantic import BaseModel, RootModel, ValidationError
 
 from generator.diagnostics import Diagnostic, Location, Severity
 from generator.locate import locate
+from generator.model.base import CODE_PATTERN
+from generator.model.site import BASE_PATH_PATTERN
 from generator.yamlsource import YamlDocument
 
 _TYPE_NAMES = {
@@ -152,14 +154,47 @@ def _explain(error: dict) -> str:
     if kind in _TYPE_NAMES:
         return f"应为{_TYPE_NAMES[kind]}"
     if kind == "literal_error":
-        return f"只能是 {ctx.get('expected', '')} 之一"
+        choices = _choices(error)
+        if len(choices) <= 2:
+            return f"只能是{'或'.join(choices)}"
+        return f"只能是{'、'.join(choices)}之一"
     if kind == "string_pattern_mismatch":
-        return f"格式不符（应匹配 {ctx.get('pattern')}）"
+        return f"应为{_pattern_meaning(ctx.get('pattern'))[0]}"
     if kind in ("greater_than_equal", "greater_than"):
         return f"不能小于 {ctx.get('ge', ctx.get('gt'))}"
     if kind in ("less_than_equal", "less_than"):
         return f"不能大于 {ctx.get('le', ctx.get('lt'))}"
-    return error["msg"]
+    return _OTHER_KINDS.get(kind, "写法不符合要求")  # never pydantic's English message
+
+
+# What a pattern asks for, in words: an officer cannot read a regular expression.
+_PATTERN_MEANINGS = {  # pattern: (what it asks for, that in short)
+    CODE_PATTERN: (" 3、5 或 7 位数字的科目编码（类 3 位、款 5 位、项 7 位，如 \"2010101\"）", "3、5 或 7 位数字"),
+    BASE_PATH_PATTERN: ("以“/”开头并以“/”结尾的路径（如 / 或 /yusuan/）", "以“/”开头并以“/”结尾"),
+}
+_OTHER_KINDS = {
+    "date_parsing": "应为日期，如 2022-12-31",
+    "date_type": "应为日期，如 2022-12-31",
+    "date_from_datetime_parsing": "应为日期，如 2022-12-31",
+    "string_too_short": "不能为空",
+    "too_short": "项数太少",
+    "too_long": "项数太多",
+    "string_too_long": "文字太长",
+    "enum": "不是可选的值之一",
+    "finite_number": "应为有限的数字",
+    "decimal_max_digits": "数字位数太多",
+    "decimal_max_places": "小数位数太多",
+}
+
+
+def _pattern_meaning(pattern: str | None) -> tuple[str, str | None]:
+    return _PATTERN_MEANINGS.get(pattern or "", ("规定的格式", None))
+
+
+def _choices(error: dict) -> list[str]:
+    """The values a Literal allows, as “a”“b”, from pydantic's "'a' or 'b'"."""
+    expected = str(error.get("ctx", {}).get("expected", ""))
+    return [f"“{choice}”" for choice in re.findall(r"'([^']*)'", expected)] or [expected]
 
 
 def _expected(error: dict) -> str | None:
@@ -167,7 +202,9 @@ def _expected(error: dict) -> str | None:
     if kind in _TYPE_NAMES:
         return _TYPE_NAMES[kind]
     if kind == "literal_error":
-        return str(error.get("ctx", {}).get("expected"))
+        return "、".join(choice.strip("“”") for choice in _choices(error))
+    if kind == "string_pattern_mismatch":
+        return _pattern_meaning(error.get("ctx", {}).get("pattern"))[1]
     return None
 
 

@@ -94,6 +94,7 @@ def _diagnostic(error: dict, doc: YamlDocument, model: type[BaseModel], display:
         dedented = _dedented_from(doc, model, loc)
         if dedented is not None:
             return _dedented_key(dedented, loc, display)
+        line, col = _key_position(doc, loc) or (line, col)  # the key is the mistake, not its value below
         allowed = _fields_at(model, loc[:-1])
         guess = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
         hint = f"，是否想写“{guess[0]}”？" if guess else ""
@@ -311,6 +312,18 @@ def _dedented_from(doc: YamlDocument, model: type[BaseModel], loc: tuple) -> _De
             found = _Dedented(key_node.start_mark.line + 1, key_node.start_mark.column + 1, path, name,
                               node.start_mark.column + 1, in_list)
     return found
+
+
+def _key_position(doc: YamlDocument, loc: tuple) -> tuple[int, int] | None:
+    """Line and column (1-based) where the last key of `loc` is written."""
+    if not loc or not isinstance(loc[-1], str):
+        return None
+    locate(doc, loc)  # composes the node tree
+    parent = _node_at(doc.root, loc[:-1])
+    if not isinstance(parent, yaml.MappingNode):
+        return None
+    keys = [k for k, _ in parent.value if isinstance(k, yaml.ScalarNode) and k.value == loc[-1]]
+    return (keys[-1].start_mark.line + 1, keys[-1].start_mark.column + 1) if keys else None
 
 
 def _last_mappings(path: tuple, name: str, node: yaml.Node):

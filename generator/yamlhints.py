@@ -59,15 +59,15 @@ def explain(text: str, exc: yaml.MarkedYAMLError) -> Mistake | None:
 
 def translate(exc: yaml.MarkedYAMLError) -> str:
     """The parser's complaint in Chinese, for errors `explain` does not recognise; never the English."""
-    problem = (exc.problem or "").lower()
+    said = f"{exc.context or ''} {exc.problem or ''}".lower()
     for english, chinese in _TRANSLATIONS:
-        if english in problem:
+        if english in said:
             return chinese
     return "此处的写法无法识别，请检查本行及上一行的缩进、冒号和引号"
 
 
 _TRANSLATIONS = (
-    ("tab", "不能用制表符（Tab）缩进，请改用空格"),
+    ("tab character", "不能用制表符（Tab）缩进，请改用空格"),
     ("mapping values are not allowed", "此处不能出现“键: 值”，请检查本行及上一行的缩进是否与同级对齐"),
     ("could not find expected ':'", "缺少冒号“:”，键和值之间应写“: ”（半角冒号加一个空格）"),
     ("did not find expected key", "缩进与同级的键没有对齐"),
@@ -270,6 +270,8 @@ def _indentation(lines, last, exc) -> Mistake | None:
     if not entries:
         return None
     target = entries[-1]
+    if lines[target.number].lstrip(" ").startswith("-"):
+        return _misaligned_item(lines, entries, target)
     if len(entries) >= 2:
         previous = entries[-2]
         if target.column > previous.column and not previous.opens and previous.key is not None:
@@ -311,8 +313,6 @@ def _written_at(column: int) -> str:
 
 def _misaligned(lines: list[str], entries: list[_Entry], target: _Entry) -> Mistake | None:
     """`target` is at an indent that none of the mappings and lists open above it has."""
-    if lines[target.number].lstrip(" ").startswith("-"):
-        return _misaligned_item(lines, entries, target)
     stack = _open_levels(entries[:-1])
     if any(entry.column == target.column for entry in stack):
         return None
@@ -330,9 +330,14 @@ def _misaligned(lines: list[str], entries: list[_Entry], target: _Entry) -> Mist
 def _misaligned_item(lines: list[str], entries: list[_Entry], target: _Entry) -> Mistake | None:
     """A list item whose "-" is not under the "-" of the item above it."""
     items = [entry for entry in entries[:-1] if lines[entry.number].lstrip(" ").startswith("-")]
-    if not items or items[-1].indent == target.indent:
+    if not items:
         return None
-    above = items[-1]
+    # the item above in the same list: of the last item and the last not indented further, the one
+    # whose indent is nearer (the last item on a tie)
+    outer = next((entry for entry in reversed(items) if entry.indent <= target.indent), items[-1])
+    above = min((items[-1], outer), key=lambda entry: abs(entry.indent - target.indent))
+    if above.indent == target.indent:
+        return None
     return Mistake(f"缩进有误：列表项“-”缩进了 {target.indent} 格，与上方的列表项（第 {above.number + 1} 行，"
                    f"缩进 {above.indent} 格）没有对齐", target.number + 1, target.indent + 1)
 

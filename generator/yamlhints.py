@@ -49,8 +49,8 @@ def explain(text: str, exc: yaml.MarkedYAMLError) -> Mistake | None:
         return None
     lines = _LINE_BREAK.split(text)
     last = min(mark.line, len(lines) - 1)
-    for finder in (_tab, _full_width_space, _full_width_colon, _missing_space, _unclosed_quote, _indentation,
-                   _other_character):
+    for finder in (_tab, _full_width_space, _full_width_colon, _missing_space, _unclosed_quote, _colon_in_value,
+                   _indentation, _other_character):
         found = finder(lines, last, exc)
         if found is not None:
             return found
@@ -165,7 +165,7 @@ def _key_name(key: str | None, fallback: str = "该行") -> str:
 def _tab(lines, last, exc) -> Mistake | None:
     if "tab" not in (exc.problem or "") and "cannot start any token" not in (exc.problem or ""):
         return None
-    for number in range(last, -1, -1):
+    for number in _window(lines, last):
         line = lines[number]
         lead = len(line) - len(line.lstrip(" \t"))
         if "\t" in line[:lead]:
@@ -256,6 +256,20 @@ def _closing_quote(lines: list[str], number: int, column: int) -> int | None:
             position += 1
         position = 0
     return None
+
+
+def _colon_in_value(lines, last, exc) -> Mistake | None:
+    """A text value that itself holds ": " (会议通知: 见附件) reads as a second "key: value" on the line."""
+    mark = exc.problem_mark
+    if "mapping values" not in (exc.problem or "") or mark is None or mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    keyed = _KEY_LINE.match(line, _indent(line))
+    if keyed is None or mark.column < keyed.start("rest") or line[mark.column:mark.column + 1] != ":":
+        return None
+    key = keyed.group("key")
+    return Mistake(f"“{key}”的值中含有半角冒号加空格“: ”，会被当成又一个“键: 值”；请给整个值加引号，"
+                   f"如“{key}: '…'”，或改用全角冒号“：”", mark.line + 1, mark.column + 1)
 
 
 def _indentation(lines, last, exc) -> Mistake | None:

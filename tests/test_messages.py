@@ -235,6 +235,14 @@ def test_duplicate_key_names_both_lines(content):
     assert "键“basic”重复" in d.message and f"第 {first} 行已出现" in d.message
 
 
+def test_text_value_holding_a_colon_and_space(content):
+    line = edit_line(content, LANGFANG, "    description: 全年召开会议次数", "    description: 全年召开会议次数: 7次")
+    d = only(content, LANGFANG, "S001")
+    at(d, line, len("    description: 全年召开会议次数") + 1)
+    assert "“description”的值中含有半角冒号加空格" in d.message and "加引号" in d.message
+    assert_officer_text(d.message)
+
+
 # ---- did-you-mean -------------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ _KEY_LINE = re.compile(r"(?P<dash>(?:-[ ]+)*)(?P<key>[^\s#'\"\-:][^:#]*?|'[^']*'
 _ITEM_LINE = re.compile(r"(?P<dash>(?:-(?:[ ]+|$))+)(?P<rest>.*)")
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
 _FULL_WIDTH_COLON = re.compile(rf"(?P<lead>(?:-[ ]+)*)(?P<key>{_IDENTIFIER})[ 　]*：")
-_NO_SPACE_AFTER_COLON = re.compile(rf"(?P<lead>(?:-[ ]+)*)(?P<key>{_IDENTIFIER}):(?P<value>[^\s:/][^ ]*)$")
+_NO_SPACE_AFTER_COLON = re.compile(rf"(?P<lead>(?:-[ ]+)*)(?P<key>{_IDENTIFIER}):(?P<value>[^\s:/].*)$")
 _WINDOW = 3  # content lines up to the parser's mark where a mistake of one line is looked for
 
 
@@ -50,7 +50,7 @@ def explain(text: str, exc: yaml.MarkedYAMLError) -> Mistake | None:
     lines = _LINE_BREAK.split(text)
     last = min(mark.line, len(lines) - 1)
     for finder in (_tab, _full_width_space, _full_width_colon, _missing_space, _unclosed_quote, _colon_in_value,
-                   _indentation, _other_character):
+                   _missing_colon, _reserved_start, _indentation, _other_character):
         found = finder(lines, last, exc)
         if found is not None:
             return found
@@ -147,7 +147,7 @@ def _window(lines: list[str], last: int) -> list[int]:
     """The last few content lines up to `last`, nearest first."""
     found = []
     for number in range(last, -1, -1):
-        stripped = lines[number].strip()
+        stripped = lines[number].strip(" ")
         if stripped and not stripped.startswith("#"):
             found.append(number)
             if len(found) == _WINDOW:
@@ -174,15 +174,19 @@ def _tab(lines, last, exc) -> Mistake | None:
     return None
 
 
+_INDENTED_BY_FULL_WIDTH = re.compile(rf"[ 　]*　[ 　]*(?:-[ ]+)*{_IDENTIFIER}[ ]*:(?:[ ]|$)")
+
+
 def _full_width_space(lines, last, exc) -> Mistake | None:
+    """A full-width space in the indentation of a key (text may well begin with "　　"; a key never does),
+    anywhere above the mark since the parser can read on long after it; or one right after a colon."""
     for number in _window(lines, last):
-        line = lines[number]
-        lead = len(line) - len(line.lstrip(" 　"))
-        if "　" in line[:lead]:
-            return Mistake("行首有全角空格“　”；缩进只能用半角空格", number + 1, line.index("　") + 1)
-        colon = re.match(rf"[ ]*(?:-[ ]+)*{_IDENTIFIER}:(?=　)", line)
+        colon = re.match(rf"[ ]*(?:-[ ]+)*{_IDENTIFIER}:(?=　)", lines[number])
         if colon:
             return Mistake("冒号“:”后是全角空格“　”，应为半角空格", number + 1, colon.end() + 1)
+    for number in range(last, -1, -1):
+        if _INDENTED_BY_FULL_WIDTH.match(lines[number]):
+            return Mistake("行首有全角空格“　”；缩进只能用半角空格", number + 1, lines[number].index("　") + 1)
     return None
 
 
@@ -205,7 +209,8 @@ def _missing_space(lines, last, exc) -> Mistake | None:
         if found and not _KEY_LINE.match(content):
             key, value = found.group("key"), found.group("value")
             column = _indent(line) + len(found.group("lead")) + len(key) + 1
-            return Mistake(f"冒号“:”后缺少空格，应写成“{key}: {value}”", number + 1, column + 1)
+            shown = value if len(value) <= 16 else value[:12] + "…"
+            return Mistake(f"冒号“:”后缺少空格，应写成“{key}: {shown}”", number + 1, column + 1)
     return None
 
 
@@ -272,6 +277,36 @@ def _colon_in_value(lines, last, exc) -> Mistake | None:
                    f"如“{key}: '…'”，或改用全角冒号“：”", mark.line + 1, mark.column + 1)
 
 
+def _missing_colon(lines, last, exc) -> Mistake | None:
+    """A line in a mapping that is not "key: value": the parser reads it as a key and looks for its colon
+    on the next line; it names where that key began."""
+    start = exc.context_mark
+    if "could not find expected ':'" not in (exc.problem or "") or start is None or start.line >= len(lines):
+        return None
+    line = lines[start.line]
+    if ":" in line[start.column:]:
+        return None
+    return Mistake("这一行不是“键: 值”：缺少半角冒号“:”（键和值之间写“: ”）；如果它是上一行文字的延续，请把整段文字写在一行或加引号",
+                   start.line + 1, start.column + 1)
+
+
+_RESERVED = {"&": "“&”（YAML 用它定义别名）", "*": "“*”（YAML 用它引用别名）", "!": "“!”（YAML 用它标注类型）",
+             "@": "“@”", "`": "“`”", "%": "“%”", "|": "“|”", ">": "“>”"}
+
+
+def _reserved_start(lines, last, exc) -> Mistake | None:
+    """A value that begins with a character YAML gives a meaning to: quote it."""
+    numbers = [mark.line for mark in (exc.context_mark, exc.problem_mark) if mark is not None and mark.line < len(lines)]
+    for number in dict.fromkeys(numbers + _window(lines, last)[1:2]):  # the parser may notice on the next line
+        line = lines[number]
+        value = line.strip(" ") if line.strip(" ")[:1] in _RESERVED else _value_text(line)
+        if value and value[0] in _RESERVED:
+            column = line.index(value[0], _indent(line))
+            return Mistake(f"值不能以{_RESERVED[value[0]]}开头；请给整个值加引号，如 '{value[0]}…'",
+                           number + 1, column + 1)
+    return None
+
+
 def _indentation(lines, last, exc) -> Mistake | None:
     """A key indented more or less than its siblings.
 
@@ -285,12 +320,40 @@ def _indentation(lines, last, exc) -> Mistake | None:
         return None
     target = entries[-1]
     if lines[target.number].lstrip(" ").startswith("-"):
-        return _misaligned_item(lines, entries, target)
+        found = _misaligned_item(lines, entries, target)
+        if found is not None:
+            return found
     if len(entries) >= 2:
         previous = entries[-2]
+        if target.column > previous.column and previous.key is None and not lines[previous.number].lstrip(" ").startswith("-"):
+            text = _uncommented(lines[previous.number].strip(" "))
+            return Mistake(f"“{text}”后缺少冒号“:”：它下面缩进的内容要写成它的值，须写成“{text}:”",
+                           previous.number + 1, previous.indent + len(text) + 1)
         if target.column > previous.column and not previous.opens and previous.key is not None:
-            return _deeper_than_previous(entries, target, previous)
+            return (_odd_first_child(lines, entries, target, previous)
+                    or _deeper_than_previous(entries, target, previous))
     return _misaligned(lines, entries, target)
+
+
+def _odd_first_child(lines: list[str], entries: list[_Entry], target: _Entry, previous: _Entry) -> Mistake | None:
+    """`previous` is the first key of its mapping and the keys after it, `target` and the next, agree
+    on another indent: `previous` is the one out of line."""
+    if len(entries) < 3 or not entries[-3].opens or entries[-3].column >= previous.column:
+        return None
+    after = _next_entry(lines, target)
+    if after is None or after.column != target.column:
+        return None
+    return Mistake(f"缩进有误：{_key_name(previous.key)}缩进了 {previous.column} 格，与下方同一层的"
+                   f"{_key_name(target.key)}（第 {target.number + 1} 行，缩进 {target.column} 格）没有对齐",
+                   previous.number + 1, previous.column + 1)
+
+
+def _next_entry(lines: list[str], entry: _Entry) -> _Entry | None:
+    for number in range(entry.number + 1, len(lines)):
+        stripped = lines[number].strip(" ")
+        if stripped and not stripped.startswith("#"):
+            return _entry(number, lines[number], _indent(lines[number]))
+    return None
 
 
 def _deeper_than_previous(entries: list[_Entry], target: _Entry, previous: _Entry) -> Mistake:
@@ -333,6 +396,14 @@ def _misaligned(lines: list[str], entries: list[_Entry], target: _Entry) -> Mist
     sibling = next((entry for entry in reversed(stack) if entry.column > target.column), None)
     if sibling is None:
         return None
+    index = entries.index(sibling)
+    first = index == 0 or (entries[index - 1].opens and entries[index - 1].column < sibling.column)
+    after = _next_entry(lines, target)
+    if first and after is not None and after.column == target.column and sibling is entries[-2]:
+        # the first key of its mapping is out of line with the keys that follow it
+        return Mistake(f"缩进有误：{_key_name(sibling.key)}缩进了 {sibling.column} 格，与下方同一层的"
+                       f"{_key_name(target.key)}（第 {target.number + 1} 行，缩进 {target.column} 格）没有对齐",
+                       sibling.number + 1, sibling.column + 1)
     message = (f"缩进有误：{_key_name(target.key)}缩进了 {target.column} 格，与上方同一层的"
                f"{_key_name(sibling.key, '一项')}（第 {sibling.number + 1} 行，缩进 {sibling.column} 格）没有对齐")
     outer = next((entry for entry in reversed(stack) if entry.column < target.column), None)

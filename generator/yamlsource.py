@@ -410,8 +410,11 @@ def parse_yaml_text(text: str, doc: YamlDocument) -> YamlDocument:
         doc.data = data
     except UnsafeTag as exc:
         mark = exc.node.start_mark
-        doc.problems.append(YamlProblem("S001", f"不支持的 YAML 标签“{exc.node.tag}”（出于安全考虑只允许普通数据）",
-                                        mark.line + 1, mark.column + 1))
+        if exc.node.tag.startswith("!"):  # "!text": a local tag, which is how YAML reads a value that starts with "!"
+            message = "值不能以“!”开头（YAML 用它标注类型）；请给整个值加引号，如 '!…'"
+        else:
+            message = f"不支持的 YAML 标签“{exc.node.tag}”（出于安全考虑只允许普通数据）"
+        doc.problems.append(YamlProblem("S001", message, mark.line + 1, mark.column + 1, detail=exc.node.tag))
         doc.data = None
     except yaml.MarkedYAMLError as exc:
         doc.problems.append(_syntax_problem(text, exc))

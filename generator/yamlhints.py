@@ -3,8 +3,10 @@
 The parser notices a mistake where the text stops making sense, which is often a line after the
 mistake (a key dedented by two spaces is only noticed at the next key), and says so in English.
 `explain` reads the lines up to the parser's mark for the mistakes hand-edited files have: tabs,
-full-width colons and spaces, a missing space after a colon, an unclosed quote, a key indented more
-or less than its siblings. It names the line and column of the mistake itself.
+full-width colons and spaces, a missing space after a colon or a missing colon, an unclosed quote, a
+text holding ": ", a value starting with a character YAML reserves, a key or list item indented more
+or less than its siblings. It names the line and column of the mistake itself. Only a file that
+failed to parse is read this way, so the guesses cost nothing on valid files.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import yaml
 
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 # a block-mapping key as hand-written files have them: "key:", "- key:", "- - key:", optionally quoted
-_KEY_LINE = re.compile(r"(?P<dash>(?:-[ ]+)*)(?P<key>[^\s#'\"\-:][^:#]*?|'[^']*'|\"[^\"]*\")[ ]*:(?:[ ]+|$)(?P<rest>.*)")
+_KEY_LINE = re.compile(
+    r"(?P<dash>(?:-[ ]+)*)(?P<key>[^\s#'\"\-:][^:#]*?|'[^']*'|\"[^\"]*\")[ ]*:(?:[ ]+|$)(?P<rest>.*)")
 _ITEM_LINE = re.compile(r"(?P<dash>(?:-(?:[ ]+|$))+)(?P<rest>.*)")
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
 _FULL_WIDTH_COLON = re.compile(rf"(?P<lead>(?:-[ ]+)*)(?P<key>{_IDENTIFIER})[ 　]*：")
@@ -296,7 +299,8 @@ _RESERVED = {"&": "“&”（YAML 用它定义别名）", "*": "“*”（YAML �
 
 def _reserved_start(lines, last, exc) -> Mistake | None:
     """A value that begins with a character YAML gives a meaning to: quote it."""
-    numbers = [mark.line for mark in (exc.context_mark, exc.problem_mark) if mark is not None and mark.line < len(lines)]
+    marks = (exc.context_mark, exc.problem_mark)
+    numbers = [mark.line for mark in marks if mark is not None and mark.line < len(lines)]
     for number in dict.fromkeys(numbers + _window(lines, last)[1:2]):  # the parser may notice on the next line
         line = lines[number]
         value = line.strip(" ") if line.strip(" ")[:1] in _RESERVED else _value_text(line)
@@ -325,7 +329,8 @@ def _indentation(lines, last, exc) -> Mistake | None:
             return found
     if len(entries) >= 2:
         previous = entries[-2]
-        if target.column > previous.column and previous.key is None and not lines[previous.number].lstrip(" ").startswith("-"):
+        bare_text = previous.key is None and not lines[previous.number].lstrip(" ").startswith("-")
+        if target.column > previous.column and bare_text:  # "income" above an indented block: no colon
             text = _uncommented(lines[previous.number].strip(" "))
             return Mistake(f"“{text}”后缺少冒号“:”：它下面缩进的内容要写成它的值，须写成“{text}:”",
                            previous.number + 1, previous.indent + len(text) + 1)

@@ -276,9 +276,9 @@ def test_mistyped_heading_names_only_the_nearest_title(content):
         assert other not in d.message and other not in d.expected
 
 
-def _figure_names(content: Path) -> dict[str, str]:
-    """`budgetsite figures fengnan-renda 2023`: name → label, as the officer sees them."""
-    result = subprocess.run([sys.executable, "-m", "generator", "figures", "fengnan-renda", "2023",
+def _figure_names(content: Path, unit: str = "fengnan-renda") -> dict[str, str]:
+    """`budgetsite figures <unit> 2023`: name → label, as the officer sees them."""
+    result = subprocess.run([sys.executable, "-m", "generator", "figures", unit, "2023",
                              "--content", str(content)], capture_output=True, text=True, encoding="utf-8",
                             cwd=REPO, env={**os.environ, "PYTHONUTF8": "1"}, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -307,6 +307,19 @@ def test_placeholder_written_as_its_chinese_label(content):
     path.write_text("\n".join(lines), encoding="utf-8")
     d = only(content, FENGNAN_TEXT, "N005")
     assert "是否想写 {{ expenditure.personnel }}（人员经费）？" in d.message
+
+
+def test_placeholder_of_a_figure_this_disclosure_has_not_is_not_called_a_typo(content):
+    """langfang-renda is a 单位 funded wholly by appropriation: it has no 事业收入 (income.business)."""
+    rel = "units/langfang-renda/2023/narrative.md"
+    assert "income.business" not in _figure_names(content, "langfang-renda")
+    path = content / rel
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.insert(4, "事业收入{{ income.business }}万元。")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    d = only(content, rel, "N005")
+    assert d.message == "占位符“income.business”（事业收入）在本公开中没有数据，无法替换"
+    assert d.expected is None
 
 
 # ---- no regular expression, no pydantic English ---------------------------------------------------

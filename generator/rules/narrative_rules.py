@@ -157,7 +157,7 @@ def unknown_placeholder(ctx):
             if name.startswith("table:"):
                 continue
             if ctx.figures.value(name) is None:
-                nearest = _nearest_figures(ctx.figures.names(), name)
+                nearest = [] if _known_figure(name) else _nearest_figures(ctx.figures.names(), name)
                 yield ctx.report("N005", ctx.in_narrative(number, match.start() + 1),
                                  expected=nearest[0] if nearest else None, found=name, subject=name,
                                  name=name, problem=_placeholder_problem(name, nearest))
@@ -299,15 +299,19 @@ def _closest(written: str, candidates: list[str], cutoff: float) -> list[str]:
     return [c for score, c in scored[:3] if score >= scored[0][0] - 0.03]
 
 
-def _placeholder_problem(written: str, nearest: list[str]) -> str:
+def _known_figure(name: str) -> bool:
+    """A figure name the project defines (a disclosure may still have no value for it)."""
     from generator.figures import FIGURE_LABELS
 
-    known = written.removeprefix("previous.").removeprefix("change.") in FIGURE_LABELS
+    return name.removeprefix("previous.").removeprefix("change.") in FIGURE_LABELS
+
+
+def _placeholder_problem(written: str, nearest: list[str]) -> str:
+    if _known_figure(written):  # spelled right, but this disclosure has no such figure
+        return f"（{label(written)}）在本公开中没有数据，无法替换"
     if nearest:
         shown = "、".join(f"{{{{ {name} }}}}（{label(name)}）" for name in nearest)
         return f"不存在，是否想写 {shown}？"
-    if known:  # a real figure name, but this disclosure has no such figure
-        return f"（{label(written)}）在本公开中没有数据，无法替换"
     return "不存在；可用的名称见 `budgetsite figures`"
 
 

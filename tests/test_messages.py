@@ -146,6 +146,16 @@ def test_key_dedented_out_of_a_list_item(content):
     assert "“funding”应缩进在“institutions”的列表项下" in d.message
 
 
+def test_amount_of_the_last_line_item_dedented_to_the_top_level(content):
+    """The last economic line's amount at the left margin: without the check it would be an unknown
+    top-level key, and the line would silently lose its 0.65."""
+    line = edit_line(content, FENGNAN, "  personnel: 0.65", "personnel: 0.65")
+    d = only(content, FENGNAN, "S013")
+    at(d, line, 1)
+    assert d.message.startswith("缩进有误：“personnel”应缩进在“economic”的列表项下") and "缩进 2 格" in d.message
+    assert not problems_in(content, FENGNAN, "S002")
+
+
 def test_misspelled_key_still_gets_the_nearest_valid_key(content):
     """An unknown key that is not a dedented one stays S002, with its did-you-mean."""
     line = edit_line(content, LANGFANG, "institutions:", "institution:")

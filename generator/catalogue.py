@@ -26,6 +26,20 @@ class Catalogue:
     def accepts(self, kind: str, code: str, name: str) -> bool:
         return name in self.table(kind).get(code, [])
 
+    def codes_named(self, kind: str, code: str, name: str | None) -> list[str]:
+        """The codes at `code`'s level whose official name (or alias) is `name`, nearest to `code` first."""
+        if not name:
+            return []
+        table = self.table(kind)
+        return sorted((c for c, names in table.items() if len(c) == len(code) and name in names),
+                      key=lambda c: _nearness(c, code))
+
+    def nearest(self, kind: str, code: str, limit: int = 3) -> list[str]:
+        """Codes of the catalogue at `code`'s level that an unknown `code` may have meant: those of the
+        same 款, then of the same 类, then any; each group by the number of digits to change."""
+        candidates = (c for c in self.table(kind) if len(c) == len(code) and c != code)
+        return sorted(candidates, key=lambda c: _nearness(c, code))[:limit]
+
     def extend(self, kind: str, doc: YamlDocument) -> None:
         self.documents.append(doc)
         if not isinstance(doc.data, dict):
@@ -35,6 +49,23 @@ class Catalogue:
             listed = [names] if isinstance(names, str) else [str(n) for n in names or []]
             if listed:
                 table[str(code)] = listed
+
+
+def _nearness(candidate: str, code: str) -> tuple:
+    """Sort key: same 款 (5 digits), then same 类 (3), then the digits to change, then the code itself."""
+    shared = 5 if candidate[:5] == code[:5] else 3 if candidate[:3] == code[:3] else 0
+    return (-shared, _edit_distance(candidate, code), candidate)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: the digits to change, insert or delete to turn `a` into `b`."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i]
+        for j, char_b in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
 
 
 def load_catalogue(extra_dir: Path | None) -> Catalogue:

@@ -144,7 +144,8 @@ def _load_model(site: Site, path: Path, model, required: bool, builtin: bool = F
 def _yaml_problems(site: Site, doc: YamlDocument) -> list[Diagnostic]:
     display = site.display(doc.path)
     return [
-        Diagnostic(p.code, Severity.ERROR, p.message, Location(display, p.line, p.column))
+        Diagnostic(p.code, Severity.ERROR, p.message, Location(display, p.line, p.column),
+                   extra={"detail": p.detail} if p.detail else {})
         for p in doc.problems
     ]
 

@@ -67,6 +67,7 @@ class Diagnostic:
             "unit": self.unit,
             "year": self.year,
             "subject": self.subject,
+            **({"detail": self.extra["detail"]} if "detail" in self.extra else {}),  # the parser's words, for developers
         }
 
     def to_text(self) -> str:

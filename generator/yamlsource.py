@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from generator import yamlhints
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_EXPANDED_NODES = 200_000
 
@@ -32,6 +34,10 @@ STR_TAG, INT_TAG, FLOAT_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", 
 BOOL_TAG, NULL_TAG = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
 SEQ_TAG, MAP_TAG = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 SAFE_TAGS = {STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG, NULL_TAG, SEQ_TAG, MAP_TAG, "tag:yaml.org,2002:timestamp"}
+
+
+class Unsupported(ValueError):
+    """A value safe YAML would accept that a disclosure cannot hold; its message is for the officer."""
 
 
 class UnsafeTag(Exception):
@@ -115,7 +121,7 @@ def _tagged_scalar(node: yaml.ScalarNode) -> Any:
     if tag in (STR_TAG, FLOAT_TAG) and FLOAT.match(text) and any(ch.isdigit() for ch in text):
         return Decimal(text.replace("_", ""))
     if tag == FLOAT_TAG and SPECIAL_FLOAT.match(text):
-        raise ValueError("不支持无穷大或非数字")
+        raise Unsupported("不支持无穷大或非数字")
     return text
 
 
@@ -248,6 +254,7 @@ class YamlProblem:
     line: int
     column: int
     path: tuple = ()
+    detail: str | None = None  # the parser's own (English) words, for developers; never shown to the officer
 
 
 @dataclass
@@ -403,40 +410,36 @@ def parse_yaml_text(text: str, doc: YamlDocument) -> YamlDocument:
         doc.data = data
     except UnsafeTag as exc:
         mark = exc.node.start_mark
-        doc.problems.append(YamlProblem("S001", f"不支持的 YAML 标签“{exc.node.tag}”（出于安全考虑只允许普通数据）",
-                                        mark.line + 1, mark.column + 1))
+        if exc.node.tag.startswith("!"):  # "!text": a local tag, which is how YAML reads a value that starts with "!"
+            message = "值不能以“!”开头（YAML 用它标注类型）；请给整个值加引号，如 '!…'"
+        else:
+            message = f"不支持的 YAML 标签“{exc.node.tag}”（出于安全考虑只允许普通数据）"
+        doc.problems.append(YamlProblem("S001", message, mark.line + 1, mark.column + 1, detail=exc.node.tag))
         doc.data = None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        doc.problems.append(YamlProblem("S001", f"YAML 语法错误：{_zh_problem(exc)}", line, col))
+        doc.problems.append(_syntax_problem(text, exc))
         doc.data = None
-    except (yaml.YAMLError, ValueError, ArithmeticError, RecursionError) as exc:
-        doc.problems.append(YamlProblem("S001", f"YAML 无法解析：{exc}", 1, 1))
+    except RecursionError as exc:
+        doc.problems.append(YamlProblem("S001", "YAML 无法解析：括号或缩进嵌套过深", 1, 1, detail=str(exc)))
+        doc.data = None
+    except (yaml.YAMLError, ValueError, ArithmeticError) as exc:
+        message = str(exc) if isinstance(exc, Unsupported) else "写法无法识别（如数字过长）"
+        doc.problems.append(YamlProblem("S001", f"YAML 无法解析：{message}", 1, 1, detail=str(exc)))
         doc.data = None
     finally:
         loader.dispose()
     return doc
 
 
-def _zh_problem(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or ""
-    translations = {
-        "found character '\\t' that cannot start any token": "不能用制表符（Tab）缩进",
-        "found a tab character that violates indentation": "不能用制表符（Tab）缩进",
-        "found a tab character where an indentation space is expected": "不能用制表符（Tab）缩进",
-        "mapping values are not allowed here": "此处不允许出现“键: 值”（检查冒号后是否缺空格或缩进是否对齐）",
-        "could not find expected ':'": "缺少冒号“:”",
-        "found undefined alias": "引用了未定义的别名",
-        "did not find expected key": "缩进不一致，找不到预期的键",
-        "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
-        "expected <block end>, but found '-'": "列表项“-”的缩进不一致",
-        "found unhashable key": "键不能是列表或映射",
-    }
-    for english, chinese in translations.items():
-        if problem.startswith(english):
-            return chinese
-    return f"{problem}（{exc.context or ''}）" if exc.context else problem
+def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
+    """S001 at the mistake itself, said in Chinese; the parser's own words are kept as `detail` only."""
+    detail = " ".join(part for part in (exc.context, exc.problem) if part)
+    mistake = yamlhints.explain(text, exc)
+    if mistake is not None:
+        return YamlProblem("S001", f"YAML 语法错误：{mistake.message}", mistake.line, mistake.column, detail=detail)
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    return YamlProblem("S001", f"YAML 语法错误：{yamlhints.translate(exc)}", line, col, detail=detail)
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:

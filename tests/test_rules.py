@@ -162,6 +162,9 @@ CASES: dict[str, Case] = {
                                                 "  income:\n    total: 100.00\n    total: 100.00\n", 1)),
                  BUDGET_FILE, "total: 100.00"),
     "S012": Case(budget({"profile": "hebei-2099"}), BUDGET_FILE, "profile: hebei-2099"),
+    "S013": Case(raw_budget(lambda s: s.replace("    grand_total: 100.00\n  operating_costs:",
+                                                "  grand_total: 100.00\n  operating_costs:", 1)),
+                 BUDGET_FILE, "grand_total: 100.00"),
     # ---- S: files and format (checked on the data) ---------------------------------------
     "S006": Case(budget({"fixed_assets": {"other": {"value": D("5.004")}}}), BUDGET_FILE, "value: 5.004"),
     "S007": Case(edit(_set(("procurement", "items", 0, "sme_reserved"), D("-0.50"))), BUDGET_FILE,
@@ -613,7 +616,7 @@ def test_rule_codes_are_stable_shape():
     import re
 
     assert all(re.fullmatch(r"[A-Z]\d{3}", code) for code in REGISTRY)
-    assert LOAD_CODES == ["N015", "N016", "S001", "S002", "S003", "S004", "S005", "S009", "S010", "S011", "S012"]
+    assert LOAD_CODES == ["N015", "N016", "S001", "S002", "S003", "S004", "S005", "S009", "S010", "S011", "S012", "S013"]
 
 
 def test_rules_doc_is_up_to_date():

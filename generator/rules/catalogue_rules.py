@@ -17,13 +17,27 @@ def _lines(ctx):
 
 @rule("C001", "科目编码不在目录中", W,
       "目录外的编码可能是录入错误，也可能是新设科目；后者应补入站点目录（content/catalogue/）。",
-      "{label}科目 {code} 不在科目目录中", "核对编码；若为新科目，在 content/catalogue/{field}.yaml 中补充编码和名称。",
+      "{label}科目 {code} 不在科目目录中{hint}",
+      "核对编码（提示中列出了目录里最接近的编码；若填写的名称在目录中，给出该名称的编码）；"
+      "若为新科目，在 content/catalogue/{field}.yaml 中补充编码和名称。",
       example="functional:\n  - {code: \"2010198\", basic: 1}   # 20101 人大事务 下没有 98 项")
 def unknown_code(ctx):
     for field, label, _, i, line in _lines(ctx):
         if ctx.catalogue.name(field, line.code) is None:
-            yield ctx.report("C001", ctx.at(field, i, "code"), found=line.code, subject=f"{field}[{i}].code",
-                             label=label, code=line.code, field=field)
+            named = ctx.catalogue.codes_named(field, line.code, line.name)
+            yield ctx.report("C001", ctx.at(field, i, "code"), expected=named[0] if named else None, found=line.code,
+                             subject=f"{field}[{i}].code", label=label, code=line.code, field=field,
+                             hint=_code_hint(ctx.catalogue, field, line, named))
+
+
+def _code_hint(catalogue, field: str, line, named: list[str]) -> str:
+    """What the officer may have meant: the code of the name written, else the nearest codes."""
+    if named:
+        return f"；名称“{line.name}”在目录中的编码是 {named[0]}"
+    nearest = catalogue.nearest(field, line.code)
+    if not nearest:
+        return ""
+    return "；目录中最接近的有：" + "、".join(f"{code} {catalogue.name(field, code)}" for code in nearest)
 
 
 @rule("C002", "科目名称与目录不符", E,

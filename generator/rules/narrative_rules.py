@@ -317,8 +317,8 @@ def _numbered_lines_with(ctx, needle: str):
 
 
 @rule("N005", "占位符引用了不存在的数据项", E,
-      "占位符 {{ 名称 }} 会被替换为数据；名称写错则无法替换。", "占位符“{name}”不存在",
-      "使用 `budgetsite figures` 列出的名称。", example="{{ expenditure.basik }}")
+      "占位符 {{ 名称 }} 会被替换为数据；名称写错则无法替换。", "占位符“{name}”{problem}",
+      "使用提示中的名称，或 `budgetsite figures` 列出的名称。", example="{{ expenditure.basik }}")
 def unknown_placeholder(ctx):
     for number, line in _numbered_lines_with(ctx, "{{"):
         for match in PLACEHOLDER.finditer(line):
@@ -326,22 +326,28 @@ def unknown_placeholder(ctx):
             if name.startswith("table:"):
                 continue
             if ctx.figures.value(name) is None:
-                yield ctx.report("N005", ctx.in_narrative(number, match.start() + 1), found=name, subject=name, name=name)
+                nearest = [] if _known_figure(name) else _nearest_figures(ctx.figures.names(), name)
+                yield ctx.report("N005", ctx.in_narrative(number, match.start() + 1),
+                                 expected=nearest[0] if nearest else None, found=name, subject=name,
+                                 name=name, problem=_placeholder_problem(name, nearest))
 
 
 @rule("N006", "章节标题与模板不符", E,
-      "章节由模板规定；标题写错的章节无法归位，其中的数字也无法核对。", "章节“{heading}”不是模板“{profile}”中的章节：{reason}",
-      "改用模板中的章节标题。", example="## 二、部门预算安排总体情况")
+      "章节由模板规定；标题写错的章节无法归位，其中的数字也无法核对。", "章节“{heading}”不是模板“{profile}”中的章节：{reason}{hint}",
+      "改用提示中最接近的模板章节标题。", example="## 二、部门预算安排总体情况")
 def unknown_sections(ctx):
     narrative, profile = ctx.entry.narrative, ctx.profile
     if narrative is None or profile is None:
         return
+    written = {s.spec_id for s in narrative.sections}
     for section in (s for s in narrative.sections if s.spec_id is None):
+        title = _nearest_title(profile, section.heading, written)
+        hint = f"，是否想写“{title}”？" if title else "，模板中也没有相近的章节标题"
         unwritten = [section_titles(profile, s)[0] for s in profile.sections if narrative.section(s.id) is None]
-        expected = "尚未写出的章节：" + "、".join(unwritten) if unwritten else "模板各章节都已写出"
+        expected = title or ("尚未写出的章节：" + "、".join(unwritten) if unwritten else "模板各章节都已写出")
         yield ctx.report("N006", ctx.in_narrative(section.line), expected=expected, found=section.heading,
                          subject=section.heading, heading=section.heading, profile=profile.id,
-                         reason=heading_problem(section, profile))
+                         reason=heading_problem(section, profile), hint=hint)
 
 
 @rule("N007", "缺少模板要求的章节", E,
@@ -436,3 +442,60 @@ def _reference_problem(target: str, is_image: bool, folders) -> str:
     if not resolved.exists():
         return "文件不存在"
     return ""
+
+
+# ---- did-you-mean for N005 and N006 ------------------------------------------------------------
+
+
+def _nearest_figures(names: list[str], written: str) -> list[str]:
+    """The figure names an unknown placeholder may have meant: by spelling, or by the label written
+    in Chinese ({{ 基本支出 }})."""
+    labelled = [name for name in names if label(name) == written]
+    if labelled:
+        return labelled[:3]
+    close = _closest(written, names, cutoff=0.6)
+    if close or written.isascii():
+        return close
+    by_label = {label(name): name for name in reversed(names)}  # the first name of a label wins
+    return [by_label[text] for text in _closest(written, list(by_label), cutoff=0.5)]
+
+
+def _closest(written: str, candidates: list[str], cutoff: float) -> list[str]:
+    """The candidates most like `written`: the best, and any other nearly as good (at most three)."""
+    import difflib
+
+    scored = sorted(((difflib.SequenceMatcher(None, written, c).ratio(), c) for c in candidates),
+                    key=lambda pair: -pair[0])
+    if not scored or scored[0][0] < cutoff:
+        return []
+    return [c for score, c in scored[:3] if score >= scored[0][0] - 0.03]
+
+
+def _known_figure(name: str) -> bool:
+    """A figure name the project defines (a disclosure may still have no value for it)."""
+    from generator.figures import FIGURE_LABELS
+
+    return name.removeprefix("previous.").removeprefix("change.") in FIGURE_LABELS
+
+
+def _placeholder_problem(written: str, nearest: list[str]) -> str:
+    if _known_figure(written):  # spelled right, but this disclosure has no such figure
+        return f"（{label(written)}）在本公开中没有数据，无法替换"
+    if nearest:
+        shown = "、".join(f"{{{{ {name} }}}}（{label(name)}）" for name in nearest)
+        return f"不存在，是否想写 {shown}？"
+    return "不存在；可用的名称见 `budgetsite figures`"
+
+
+def _nearest_title(profile, heading: str, written: set) -> str | None:
+    """The template's section title nearest to `heading` by the characters they share; a section
+    not yet written wins a close call, since a mistyped heading leaves its own section missing."""
+    import difflib
+
+    best, best_score = None, 0.0
+    for spec in profile.sections:
+        for title in section_titles(profile, spec):
+            score = difflib.SequenceMatcher(None, heading, title).ratio() + (0.05 if spec.id not in written else 0)
+            if score > best_score:
+                best, best_score = section_titles(profile, spec)[0], score
+    return best if best_score >= 0.35 else None

@@ -246,7 +246,8 @@ def test_unrecognised_ordinal_is_named_in_n006(tmp_path):
     assert "序号“第六部分”的写法无法识别" in ordinal.message
     words = found[lines.index("## 九、其他需要说明的事项") + 1]
     assert "标题文字“其它需要说明的事项”" in words.message
-    assert words.expected == "尚未写出的章节：政府采购预算情况、其他需要说明的事项"  # not all nine titles
+    assert words.expected == "其他需要说明的事项"  # the nearest title, not all nine
+    assert "是否想写“其他需要说明的事项”" in words.message
 
 
 def test_empty_report_title_prints_no_heading(tmp_path):

@@ -54,8 +54,9 @@ def check(
         for diagnostic in shown:
             typer.echo(diagnostic.to_text())
         s = _summary(report, elapsed)
+        caused = f"（另有 {s['consequences']} 个由此导致的问题）" if s["consequences"] else ""
         typer.echo(
-            f"检查了 {s['units']} 个单位、{s['disclosures']} 份公开：{s['errors']} 个错误，{s['warnings']} 个警告，"
+            f"检查了 {s['units']} 个单位、{s['disclosures']} 份公开：{s['errors']} 个错误{caused}，{s['warnings']} 个警告，"
             f"{s['acknowledged']} 个已确认偏差，{s['info']} 个提示（{elapsed:.2f} 秒）"
         )
     raise typer.Exit(1 if report.failed(strict) else 0)
@@ -71,6 +72,7 @@ def _summary(report, elapsed: float) -> dict:
         "warnings": report.warnings,
         "info": report.count(Severity.INFO),
         "acknowledged": report.acknowledged,
+        "consequences": report.consequences,  # diagnostics nested under the error that explains them
         "seconds": round(elapsed, 3),
     }
 

@@ -64,6 +64,7 @@ class Figures:
     published: dict[str, Decimal] = field(default_factory=dict)
     published_paths: dict[str, tuple] = field(default_factory=dict)
     previous: dict[str, Decimal] = field(default_factory=dict)
+    inferred: set[str] = field(default_factory=set)  # derived from other published figures, not from line items
 
     def value(self, name: str) -> Decimal | None:
         if name.startswith("previous."):
@@ -87,7 +88,9 @@ def compute(disclosure: Disclosure) -> Figures:
     figures = Figures()
     _record_published(figures, disclosure.totals, ())
     figures.derived.update(_from_line_items(disclosure))
-    figures.derived.update(_from_published_parts(figures))
+    inferred = _from_published_parts(figures)
+    figures.derived.update(inferred)
+    figures.inferred = set(inferred)
     _three_public(figures, disclosure.three_public)
     _other_tables(figures, disclosure)
     figures.previous = _previous(disclosure)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import figures as figures_mod
-from generator.consequences import link, nest
 from generator.check_cache import CheckCache, UnitRecord, entry_from_record, facts_of, year_record
+from generator.consequences import link, nest
 from generator.content import Site, UnitEntry, load_site, load_unit, loadable_unit_dir, unit_dirs
 from generator.diagnostics import Diagnostic, Severity
 from generator.rules import DisclosureContext, load_all, run_disclosure_rules, site_rules

@@ -5,6 +5,11 @@ have. When giving the figure that value makes other diagnostics go away — the 
 quotes the right amount, the B005 whose total adds the wrong figure up, the N002 on its change against
 last year — those are its consequences: one problem to fix, reported under its cause. The test is run, not
 guessed: the disclosure's rules are run again with the figure corrected.
+
+A rule that adds figures up may be broken by any of them: 基本支出 ≠ 人员经费 + 公用经费 may be a mistyped
+公用经费. Such a cause also names the parts that could be wrong (`alternatives`); a part whose correction
+settles more diagnostics than the rule's own figure, and creates none, explains them instead, and the
+cause says so (`explained_as`).
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ from __future__ import annotations
 import dataclasses
 
 from generator.diagnostics import Diagnostic
-from generator.figures import Figures
+from generator.figures import Figures, label
+from generator.money import fmt
 from generator.rules import DisclosureContext, run_disclosure_rules
 
 # Which cause explains a diagnostic that several would: the rule that compares a figure with its own line
@@ -29,7 +35,7 @@ def link(ctx: DisclosureContext, diagnostics: list[Diagnostic]) -> None:
         if cause.key in explained:
             continue  # a cause explained by a more specific one is a consequence, not a cause of its own
         roots.add(cause.key)
-        gone = _gone_when_corrected(ctx, cause, diagnostics) - roots - explained
+        gone = _best_explanation(ctx, cause, diagnostics) - roots - explained
         for diagnostic in diagnostics:
             if diagnostic.key in gone:
                 diagnostic.caused_by = cause.key
@@ -59,12 +65,24 @@ def _priority(diagnostic: Diagnostic):
     return (rank, diagnostic.sort_key())
 
 
-def _gone_when_corrected(ctx: DisclosureContext, cause: Diagnostic, diagnostics: list[Diagnostic]) -> set[str]:
-    """The keys of `diagnostics` that the rules no longer report once the cause's figure is corrected."""
-    corrected = DisclosureContext(ctx.site, ctx.entry, ctx.disclosure,
-                                  _with_value(ctx.figures, cause.figure, cause.should_be))
-    still = {d.key for d in run_disclosure_rules(corrected)}
-    return {d.key for d in diagnostics if d is not cause} - still
+def _best_explanation(ctx: DisclosureContext, cause: Diagnostic, diagnostics: list[Diagnostic]) -> set[str]:
+    """The keys of the diagnostics that correcting the cause settles: with its own figure corrected, or
+    with an alternative figure that settles more and creates no new diagnostic."""
+    gone, _ = _effect(ctx, (cause.figure, cause.should_be), cause, diagnostics)
+    for figure, value in cause.alternatives:
+        settled, created = _effect(ctx, (figure, value), cause, diagnostics)
+        if not created and len(settled) > len(gone):
+            gone, cause.explained_as = settled, f"若{label(figure)}为 {fmt(value)}"
+    return gone
+
+
+def _effect(ctx: DisclosureContext, correction: tuple, cause: Diagnostic,
+            diagnostics: list[Diagnostic]) -> tuple[set[str], set[str]]:
+    """(keys no longer reported, keys newly reported) once `correction` (figure, value) is made."""
+    corrected = DisclosureContext(ctx.site, ctx.entry, ctx.disclosure, _with_value(ctx.figures, *correction))
+    before = {d.key for d in diagnostics}
+    after = {d.key for d in run_disclosure_rules(corrected)}
+    return before - after - {cause.key}, after - before
 
 
 def _with_value(figures: Figures, name: str, value) -> Figures:

@@ -50,6 +50,10 @@ class Diagnostic:
     # `generator.consequences` tries, to find the diagnostics that this one explains.
     figure: str | None = None
     should_be: Decimal | None = None
+    # Other figures whose correction would also satisfy the rule: the one among them that settles the most
+    # other diagnostics, creating none, may explain them instead (then `explained_as` says so).
+    alternatives: tuple = ()  # (figure, value), …
+    explained_as: str | None = None
     caused_by: str | None = None  # the `key` of the diagnostic that explains this one
     consequences: list["Diagnostic"] = field(default_factory=list)  # filled in by the check, after acknowledgement
 
@@ -97,6 +101,8 @@ class Diagnostic:
             head += "（" + "，".join(details) + "）"
         if self.acknowledged is not None:
             head += f"\n    确认理由：{self.acknowledged}"
+        if self.consequences and self.explained_as:
+            head += f"\n    （{self.explained_as}，则本条及以下问题均不再出现）"
         for consequence in self.consequences:
             head += "\n    由此导致：" + consequence.to_text().replace("\n", "\n    ")
         return head

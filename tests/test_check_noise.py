@@ -100,6 +100,23 @@ def test_a_typed_basic_without_line_items_is_one_b006_not_also_x001(tmp_path):
     ], describe(report)
 
 
+def test_a_mistyped_part_is_named_when_it_explains_more(tmp_path):
+    """公用经费 typed 211.4 (the published text says 211.3; no line items). Before: B006, two X001 that claimed
+    line items, X003 and N001. Now one X003 that says correcting 公用经费 to 211.30 settles it and the two
+    diagnostics under it, which correcting 机关运行经费 would not (it would break 基本支出 = 人员 + 公用)."""
+    content = example_unit(tmp_path, GUANGYANG, ("budget.yaml", "    public: 211.3", "    public: 211.4"))
+    report = check_site(content)
+    at = lambda needle: f"{GUANGYANG_BUDGET}:{line_of(tmp_path, GUANGYANG_BUDGET, needle)}"  # noqa: E731
+    said = f"{GUANGYANG_NARRATIVE}:{line_of(tmp_path, GUANGYANG_NARRATIVE, '运转类公用项目经费211.3万元')}"
+    assert problems(report) == [
+        (at("operating_costs: 211.3"), "X003", "211.40", "211.30", "-0.10", [
+            (at("basic: 1088.83"), "B006", "1088.93", "1088.83", "-0.10"),
+            (said, "N001", "211.40", "211.30", "-0.10"),
+        ]),
+    ], describe(report)
+    assert report.diagnostics[0].to_text().splitlines()[1] == "    （若公用经费为 211.30，则本条及以下问题均不再出现）"
+
+
 def test_x001_says_which_line_items_it_compared_with(site_tree):
     site_tree.patch_budget({"totals": {"expenditure": {"public": D("19.00")}}})
     report = site_tree.check()

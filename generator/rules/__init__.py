@@ -101,17 +101,19 @@ class DisclosureContext:
         return Location(self.entry.narrative_display, line, column)
 
     def report(self, code: str, location: Location, /, *, expected=None, found=None, subject: str = "",
-               about: str | None = None, should_be: Decimal | None = None, **values) -> Diagnostic:
+               about: str | None = None, should_be: Decimal | None = None, alternatives: tuple = (),
+               **values) -> Diagnostic:
         return diagnostic(code, location, self.entry.unit.id, self.entry.year, expected=expected, found=found,
-                          subject=subject, about=about, should_be=should_be, **values)
+                          subject=subject, about=about, should_be=should_be, alternatives=alternatives, **values)
 
 
 def diagnostic(code: str, location: Location, unit: str, year: int, /, *, expected=None, found=None,
                subject: str = "", about: str | None = None, should_be: Decimal | None = None,
-               **values) -> Diagnostic:
+               alternatives: tuple = (), **values) -> Diagnostic:
     """A diagnostic of a registered rule: its severity, and its message filled from `values`. `about`: the
     figure whose value (`found`) the rule contradicts; `should_be` the value the rule would accept
-    (default: `expected`, when it is an amount). See generator.consequences."""
+    (default: `expected`, when it is an amount); `alternatives`: (figure, value) pairs, other figures whose
+    correction would satisfy the rule too. See generator.consequences."""
     if should_be is None and isinstance(expected, Decimal):
         should_be = expected
     spec = REGISTRY[code]
@@ -131,6 +133,7 @@ def diagnostic(code: str, location: Location, unit: str, year: int, /, *, expect
         subject=subject,
         figure=about if should_be is not None else None,
         should_be=should_be if about is not None else None,
+        alternatives=tuple(alternatives) if about is not None else (),
     )
 
 

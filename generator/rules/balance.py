@@ -29,8 +29,11 @@ def _equation(ctx, code, left: str, parts: list[str], relation: str):
     expected = total(value(p) for p in parts)
     if not same(expected, value(left)):
         location, subject = _where(ctx, left)
+        # the left side may be right and one typed part wrong: that part, made to fit
+        shortfall = value(left) - expected
+        alternatives = tuple((p, value(p) + shortfall) for p in parts if p in ctx.figures.published)
         yield ctx.report(code, location, expected=expected, found=value(left), subject=subject, about=left,
-                         left=label(left), relation=relation)
+                         alternatives=alternatives, left=label(left), relation=relation)
 
 
 @rule("B001", "收入总计不等于支出总计", E,
@@ -135,8 +138,10 @@ def operating_costs(ctx):
     public = figures.value("expenditure.public")
     stated = figures.published.get("operating_costs")
     if public is not None and stated is not None and not same(public, stated):
+        typed_public = "expenditure.public" in figures.published  # it may be the one mistyped
         yield ctx.report("X003", ctx.at("totals", "operating_costs"), expected=public, found=stated,
-                         subject="totals.operating_costs", about="operating_costs")
+                         subject="totals.operating_costs", about="operating_costs",
+                         alternatives=(("expenditure.public", stated),) if typed_public else ())
 
 
 @rule("X004", "模板要求的报表缺少明细数据", E,

@@ -84,6 +84,7 @@ class Diagnostic:
             "unit": self.unit,
             "year": self.year,
             "subject": self.subject,
+            "explained_as": self.explained_as if self.consequences else None,
             "consequences": [c.to_json() for c in self.consequences],
         }
 

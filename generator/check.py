@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator import figures as figures_mod
 from generator.check_cache import CheckCache, UnitRecord, entry_from_record, facts_of, year_record
+from generator.consequences import link, nest
 from generator.content import Site, UnitEntry, load_site, load_unit, loadable_unit_dir, unit_dirs
 from generator.diagnostics import Diagnostic, Severity
 from generator.rules import DisclosureContext, load_all, run_disclosure_rules, site_rules
@@ -24,8 +25,17 @@ class Report:
     facts: dict = field(default_factory=dict)  # every disclosure's Facts, read or cached
 
     def count(self, severity: Severity, acknowledged: bool = False) -> int:
+        """Problems of a severity: a diagnostic with its consequences counts once (one thing to fix)."""
         return sum(1 for d in self.diagnostics
                    if d.severity is severity and (d.acknowledged is not None) == acknowledged)
+
+    def all_diagnostics(self) -> list[Diagnostic]:
+        """Every diagnostic, the consequences after their cause."""
+        return [found for d in self.diagnostics for found in (d, *d.consequences)]
+
+    @property
+    def consequences(self) -> int:
+        return sum(len(d.consequences) for d in self.diagnostics)
 
     @property
     def errors(self) -> int:
@@ -37,7 +47,7 @@ class Report:
 
     @property
     def acknowledged(self) -> int:
-        return sum(1 for d in self.diagnostics if d.acknowledged is not None)
+        return sum(1 for d in self.all_diagnostics() if d.acknowledged is not None)
 
     def context(self, key: str) -> DisclosureContext | None:
         """The context of one disclosure; a unit whose check result came from the cache is read now."""
@@ -48,6 +58,7 @@ class Report:
         return self.contexts.get(key)
 
     def failed(self, strict: bool = False) -> bool:
+        """Consequences block too, but only ever under an error that blocks already."""
         return self.errors > 0 or (strict and self.warnings > 0)
 
 
@@ -83,8 +94,9 @@ def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True,
     for unit in site.units:
         for year in unit.record.years:
             found = by_entry[f"{unit.id}/{year.year}"]
-            report.diagnostics.extend(found)
-            report.diagnostics.extend(stale_acknowledgements(year, _acknowledge(year.acknowledged, found), unit.id))
+            used = _acknowledge(year.acknowledged, found)
+            report.diagnostics.extend(nest(found))
+            report.diagnostics.extend(stale_acknowledgements(year, used, unit.id))
     report.diagnostics.sort(key=Diagnostic.sort_key)
     report.facts = facts
     if cache is not None:
@@ -149,7 +161,9 @@ def _check_unit(unit: UnitEntry, report: Report, key: str) -> UnitRecord:
             continue
         ctx = report.contexts[entry.key] = DisclosureContext(report.site, entry, entry.disclosure,
                                                              figures[entry.year])
-        years.append(year_record(entry, run_disclosure_rules(ctx), facts_of(ctx)))
+        found = run_disclosure_rules(ctx)
+        link(ctx, found)
+        years.append(year_record(entry, found, facts_of(ctx)))
         years[-1].acknowledged_gone = gone_acknowledgements(ctx)
     return UnitRecord(key, unit.unit, unit.display, unit.diagnostics, years)
 

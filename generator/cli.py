@@ -58,8 +58,9 @@ def check(
         if show_info:
             _print_statements(_statement_rows(report))
         s = _summary(report, elapsed)
+        caused = f"（另有 {s['consequences']} 个由此导致的问题）" if s["consequences"] else ""
         typer.echo(
-            f"检查了 {s['units']} 个单位、{s['disclosures']} 份公开：{s['errors']} 个错误，{s['warnings']} 个警告，"
+            f"检查了 {s['units']} 个单位、{s['disclosures']} 份公开：{s['errors']} 个错误{caused}，{s['warnings']} 个警告，"
             f"{s['acknowledged']} 个已确认偏差，{s['info']} 个提示（{elapsed:.2f} 秒）"
         )
         unchecked = sum(1 for d in report.diagnostics if d.code in UNVERIFIABLE_CODES)
@@ -78,6 +79,7 @@ def _summary(report, elapsed: float) -> dict:
         "warnings": report.warnings,
         "info": report.count(Severity.INFO),
         "acknowledged": report.acknowledged,
+        "consequences": report.consequences,  # diagnostics nested under the error that explains them
         "seconds": round(elapsed, 3),
     }
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from generator.money import fmt
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -44,6 +46,21 @@ class Diagnostic:
     year: int | None = None
     subject: str = ""  # what an acknowledgement's `at` matches: a data path or a text excerpt
     extra: dict = field(default_factory=dict)
+    # A figure this diagnostic contradicts and the value the rule says it should have (a Decimal): what
+    # `generator.consequences` tries, to find the diagnostics that this one explains.
+    figure: str | None = None
+    should_be: Decimal | None = None
+    # Other figures whose correction would also satisfy the rule: the one among them that settles the most
+    # other diagnostics, creating none, may explain them instead (then `explained_as` says so).
+    alternatives: tuple = ()  # (figure, value), …
+    explained_as: str | None = None
+    caused_by: str | None = None  # the `key` of the diagnostic that explains this one
+    consequences: list["Diagnostic"] = field(default_factory=list)  # filled in by the check, after acknowledgement
+
+    @property
+    def key(self) -> str:
+        """What identifies a diagnostic within its disclosure: its rule and where it points."""
+        return f"{self.code} {self.location}"
 
     @property
     def counts_as_error(self) -> bool:
@@ -68,6 +85,8 @@ class Diagnostic:
             "year": self.year,
             "subject": self.subject,
             **({"detail": self.extra["detail"]} if "detail" in self.extra else {}),  # the parser's words, for developers
+            "explained_as": self.explained_as if self.consequences else None,
+            "consequences": [c.to_json() for c in self.consequences],
         }
 
     def to_text(self) -> str:
@@ -84,13 +103,18 @@ class Diagnostic:
             head += "（" + "，".join(details) + "）"
         if self.acknowledged is not None:
             head += f"\n    确认理由：{self.acknowledged}"
+        if self.consequences and self.explained_as:
+            head += f"\n    （{self.explained_as}，则本条及以下问题均不再出现）"
+        for consequence in self.consequences:
+            head += "\n    由此导致：" + consequence.to_text().replace("\n", "\n    ")
         return head
 
 
 def money_difference(expected: Decimal, found: Decimal) -> str:
+    """found − expected as the tables print amounts, with + before a positive difference."""
     diff = found - expected
     sign = "+" if diff > 0 else ""
-    return f"{sign}{diff}"
+    return sign + fmt(diff)
 
 
 def relative(path: Path, root: Path, resolved_root: Path | None = None) -> str:

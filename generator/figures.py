@@ -77,6 +77,7 @@ class Figures:
     # and the figures written in this year's `previous_year` (restated or, in a first year, the only source).
     previous_disclosed: dict[str, Decimal] | None = None
     previous_restated: dict[str, Decimal] = field(default_factory=dict)
+    inferred: set[str] = field(default_factory=set)  # derived from other published figures, not from line items
 
     def value(self, name: str) -> Decimal | None:
         if name.startswith("previous."):
@@ -106,7 +107,9 @@ def compute(disclosure: Disclosure, last_year: Figures | None = None) -> Figures
     figures = Figures()
     _record_published(figures, disclosure.totals, ())
     figures.derived.update(_from_line_items(disclosure))
-    figures.derived.update(_from_published_parts(figures))
+    inferred = _from_published_parts(figures)
+    figures.derived.update(inferred)
+    figures.inferred = set(inferred)
     _three_public(figures, disclosure.three_public)
     _other_tables(figures, disclosure)
     figures.previous_restated = _written_previous(disclosure)

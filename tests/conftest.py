@@ -399,11 +399,12 @@ class SiteTree:
 
 
 def codes(report: Report) -> set[str]:
-    return {d.code for d in report.diagnostics}
+    """The codes reported, those of consequences (nested under their cause) included."""
+    return {d.code for d in report.all_diagnostics()}
 
 
 def of_code(report: Report, code: str) -> list:
-    return [d for d in report.diagnostics if d.code == code]
+    return [d for d in report.all_diagnostics() if d.code == code]
 
 
 def describe(report: Report) -> str:

@@ -74,7 +74,7 @@ def test_errors_exit_1_with_located_chinese_diagnostics(site_tree):
     result = check(site_tree)
     assert result.returncode == 1
     match = re.search(rf"^{re.escape(BUDGET_DISPLAY)}:(\d+):(\d+): A001 \[错误\] 资产总额与各类资产价值之和不符"
-                      r"（应为 60，实为 61，差额 \+1\.00）$", result.stdout, re.MULTILINE)
+                      r"（应为 60\.00，实为 61\.00，差额 \+1\.00）$", result.stdout, re.MULTILINE)
     assert match, result.stdout
     line = int(match.group(1))
     assert "total: 61.00" in (site_tree.root / BUDGET_DISPLAY).read_text(encoding="utf-8").splitlines()[line - 1]
@@ -156,7 +156,7 @@ def test_json_output(site_tree):
     assert {"file", "line", "column", "code", "severity", "message", "expected", "found", "difference",
             "acknowledged", "unit", "year", "subject"} <= set(a001)
     assert a001["file"] == BUDGET_DISPLAY and a001["line"] > 0 and a001["column"] > 0
-    assert (a001["expected"], a001["found"], a001["difference"]) == ("60", "61", "+1.00")
+    assert (a001["expected"], a001["found"], a001["difference"]) == ("60.00", "61.00", "+1.00")
     assert (a001["severity"], a001["unit"], a001["year"], a001["subject"]) == ("error", UNIT_ID, YEAR,
                                                                                 "fixed_assets.total")
     assert a001["acknowledged"] is None

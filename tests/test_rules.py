@@ -214,6 +214,10 @@ CASES: dict[str, Case] = {
     "P009": Case(edit(_append(("procurement", "items"), {"project": "业务工作经费", "project_budget": D("20.00"),
                                                          "item": "打印机"})), BUDGET_FILE, "project_budget: 20.00",
                  passing=edit(_append(("procurement", "items"), {"project": "业务工作经费", "item": "打印机"}))),
+    # The base buys 2 台式计算机 (A02010104, 1.20) and plans 1.20 of fixed assets: it holds there.
+    "P005": Case(both(budget({"fixed_assets": {"planned_purchases": D("0.00")}}),
+                      narrative("拟购置固定资产总额为1.20万元", "拟购置固定资产总额为0.00万元")),
+                 BUDGET_FILE, "planned_purchases: 0.00"),
     "A001": Case(budget({"fixed_assets": {"total": D("61.00")}}), BUDGET_FILE, "total: 61.00"),
     "A002": Case(budget({"fixed_assets": {"office_buildings": {"quantity": 600}}}), BUDGET_FILE, "quantity: 600"),
     # ---- F: performance ---------------------------------------------------------------------
@@ -373,16 +377,16 @@ def test_acknowledged_deviation_passes(code, make_site):
     first = tree.check()
     assert of_code(first, code)
     per_year: dict[tuple, list] = {}
-    for d in first.diagnostics:
+    for d in first.all_diagnostics():
         per_year.setdefault((d.unit, d.year), []).append({"rule": d.code, "at": d.subject, "reason": "公开文本如此，如实保留"})
     for (unit, year), entries in per_year.items():
         tree.patch_budget({"acknowledged": entries}, unit=unit, year=year)
     second = tree.check()
     assert second.diagnostics, describe(second)
-    assert all(d.acknowledged == "公开文本如此，如实保留" for d in second.diagnostics), describe(second)
+    assert all(d.acknowledged == "公开文本如此，如实保留" for d in second.all_diagnostics()), describe(second)
     assert "D001" not in codes(second)
     assert not second.failed(strict=True)
-    assert second.acknowledged == len(first.diagnostics)
+    assert second.acknowledged == len(first.all_diagnostics())
 
 
 def test_acknowledgement_without_at_covers_every_diagnostic_of_the_rule(site_tree):
@@ -541,7 +545,7 @@ def test_y001_points_at_last_years_figure_that_disagrees(site_tree):
     assert y001.location.file == site_tree.display(site_tree.budget_path())
     assert _points(y001) == _position(site_tree, site_tree.budget_path(), "previous_year:", "expenditure:",
                                       "total: 90.00")
-    assert (y001.expected, y001.found) == ("91", "90")
+    assert (y001.expected, y001.found) == ("91.00", "90.00")
 
 
 def test_y001_points_at_a_three_public_item_once(site_tree):
@@ -592,7 +596,7 @@ def test_x002_points_at_the_economic_table(site_tree):
     x002 = _only(report, "X002")
     assert _points(x002) == _position(site_tree, site_tree.budget_path(), "economic:") == (
         _position(site_tree, site_tree.budget_path(), "economic:")[0], 1)
-    assert (x002.expected, x002.found) == ("80", "81")
+    assert (x002.expected, x002.found) == ("80.00", "81.00")
 
 
 # ---- rule metadata and documentation ------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator
 from generator.diagnostics import Diagnostic, Location, Severity, money_difference
 from generator.figures import Figures
 from generator.locate import locate
-from generator.money import fmt_plain
+from generator.money import fmt
 
 REGISTRY: dict[str, "Rule"] = {}
 
@@ -101,14 +101,21 @@ class DisclosureContext:
         return Location(self.entry.narrative_display, line, column)
 
     def report(self, code: str, location: Location, /, *, expected=None, found=None, subject: str = "",
+               about: str | None = None, should_be: Decimal | None = None, alternatives: tuple = (),
                **values) -> Diagnostic:
         return diagnostic(code, location, self.entry.unit.id, self.entry.year, expected=expected, found=found,
-                          subject=subject, **values)
+                          subject=subject, about=about, should_be=should_be, alternatives=alternatives, **values)
 
 
 def diagnostic(code: str, location: Location, unit: str, year: int, /, *, expected=None, found=None,
-               subject: str = "", **values) -> Diagnostic:
-    """A diagnostic of a registered rule: its severity, and its message filled from `values`."""
+               subject: str = "", about: str | None = None, should_be: Decimal | None = None,
+               alternatives: tuple = (), **values) -> Diagnostic:
+    """A diagnostic of a registered rule: its severity, and its message filled from `values`. `about`: the
+    figure whose value (`found`) the rule contradicts; `should_be` the value the rule would accept
+    (default: `expected`, when it is an amount); `alternatives`: (figure, value) pairs, other figures whose
+    correction would satisfy the rule too. See generator.consequences."""
+    if should_be is None and isinstance(expected, Decimal):
+        should_be = expected
     spec = REGISTRY[code]
     difference = None
     if isinstance(expected, Decimal) and isinstance(found, Decimal):
@@ -124,6 +131,9 @@ def diagnostic(code: str, location: Location, unit: str, year: int, /, *, expect
         unit=unit,
         year=year,
         subject=subject,
+        figure=about if should_be is not None else None,
+        should_be=should_be if about is not None else None,
+        alternatives=tuple(alternatives) if about is not None else (),
     )
 
 
@@ -145,15 +155,25 @@ def report_published_mismatches(ctx: DisclosureContext, code: str, names, **valu
     for name, derived, published in published_mismatches(ctx, names):
         path = ctx.figures.published_paths[name]
         yield ctx.report(code, ctx.at(*path), expected=derived, found=published, subject=".".join(path),
-                         figure=label(name), **values)
+                         about=name, figure=label(name), **values)
 
 
 def _show(value) -> str | None:
+    """An amount as the tables print it (two decimals, more if typed); anything else as text."""
     if value is None:
         return None
     if isinstance(value, Decimal):
-        return fmt_plain(value)
+        return fmt(value)
     return str(value)
+
+
+def at_least(amount: Decimal) -> str:
+    """An expected lower bound, in the amounts' one format: ≥ 18.00."""
+    return f"≥ {fmt(amount)}"
+
+
+def at_most(amount: Decimal) -> str:
+    return f"≤ {fmt(amount)}"
 
 
 def disclosure_rules() -> Iterator[Rule]:

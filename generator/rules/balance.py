@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.diagnostics import Severity
 from generator.figures import label
 from generator.money import same, total
-from generator.rules import report_published_mismatches, rule
+from generator.rules import published_mismatches, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -29,8 +29,11 @@ def _equation(ctx, code, left: str, parts: list[str], relation: str):
     expected = total(value(p) for p in parts)
     if not same(expected, value(left)):
         location, subject = _where(ctx, left)
-        yield ctx.report(code, location, expected=expected, found=value(left), subject=subject,
-                         left=label(left), relation=relation)
+        # the left side may be right and one typed part wrong: that part, made to fit
+        shortfall = value(left) - expected
+        alternatives = tuple((p, value(p) + shortfall) for p in parts if p in ctx.figures.published)
+        yield ctx.report(code, location, expected=expected, found=value(left), subject=subject, about=left,
+                         alternatives=alternatives, left=label(left), relation=relation)
 
 
 @rule("B001", "收入总计不等于支出总计", E,
@@ -91,13 +94,23 @@ def basic_split(ctx):
 
 
 @rule("X001", "公开的合计数与明细推算不符", E,
-      "表格由明细推算；作者另外记录的公开合计数（如预算系统导出）必须与推算结果一致，否则说明明细或合计录错。",
-      "记录的{figure}与由明细推算的数不符", "核对明细；若公开文本本身有误，记录为已确认偏差。",
+      "表格由明细推算；作者另外记录的公开合计数（如预算系统导出）必须与由功能分类、经济分类明细推算的数一致，否则说明明细或合计录错。"
+      "只核对有明细可推算的数：没有明细时，由其他公开数推得的数（如人员经费加公用经费）由 B 类规则核对，机关运行经费由 X003 核对。",
+      "记录的{figure}与由{lines}推算的数不符", "核对明细；若公开文本本身有误，记录为已确认偏差。",
       example="functional:\n  - {code: \"2010101\", basic: 10}\ntotals:\n  expenditure: {basic: 11}")
 def published_vs_derived(ctx):
     own_codes = ("three_public.", "procurement.", "fixed_assets.")  # T001, P001, A001 report these
-    names = [n for n in ctx.figures.published if not n.startswith(own_codes)]
-    yield from report_published_mismatches(ctx, "X001", names)
+    figures = ctx.figures
+    names = [n for n in figures.published if not n.startswith(own_codes) and n not in figures.inferred]
+    for name, derived, published in published_mismatches(ctx, names):
+        path = figures.published_paths[name]
+        yield ctx.report("X001", ctx.at(*path), expected=derived, found=published, subject=".".join(path),
+                         about=name, figure=label(name), lines=_lines_of(name))
+
+
+def _lines_of(name: str) -> str:
+    """The line items a figure is derived from (see figures._from_line_items)."""
+    return "经济分类明细" if name in ("expenditure.personnel", "expenditure.public") else "功能分类明细"
 
 
 @rule("X002", "基本支出表合计与一般公共预算基本支出不符", E,
@@ -125,8 +138,10 @@ def operating_costs(ctx):
     public = figures.value("expenditure.public")
     stated = figures.published.get("operating_costs")
     if public is not None and stated is not None and not same(public, stated):
+        typed_public = "expenditure.public" in figures.published  # it may be the one mistyped
         yield ctx.report("X003", ctx.at("totals", "operating_costs"), expected=public, found=stated,
-                         subject="totals.operating_costs")
+                         subject="totals.operating_costs", about="operating_costs",
+                         alternatives=(("expenditure.public", stated),) if typed_public else ())
 
 
 @rule("X004", "模板要求的报表缺少明细数据", E,

@@ -75,16 +75,18 @@ def mutations() -> list[Mutation]:
 
 def diagnostics_of(mutation: Mutation | None) -> list[dict]:
     """Check a copy of the example content with the mutation applied; (code, file, line) of each
-    diagnostic, and whether it is an acknowledged deviation."""
+    diagnostic, and whether it is an acknowledged deviation or a consequence of another (`under`: the
+    cause's code)."""
     with tempfile.TemporaryDirectory() as tmp:
         content = Path(tmp) / "content"
         shutil.copytree(CONTENT, content)
         for patch in mutation.patches if mutation else ():
             patch.apply(content)
         report = check_site(content)
-        return sorted(({"code": d.code, "file": d.location.file, "line": d.location.line,
-                        **({"acknowledged": True} if d.acknowledged is not None else {})}
-                       for d in report.diagnostics), key=_order)
+        return sorted(({"code": found.code, "file": found.location.file, "line": found.location.line,
+                        **({"acknowledged": True} if found.acknowledged is not None else {}),
+                        **({"under": cause.code} if found is not cause else {})}
+                       for cause in report.diagnostics for found in (cause, *cause.consequences)), key=_order)
 
 
 def _order(d: dict) -> tuple:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, Severity
 from generator.figures import Figures, label
 from generator.money import fmt
 from generator.rules import DisclosureContext, run_disclosure_rules
@@ -37,7 +37,8 @@ def link(ctx: DisclosureContext, diagnostics: list[Diagnostic]) -> None:
         roots.add(cause.key)
         gone = _best_explanation(ctx, cause, diagnostics) - roots - explained
         for diagnostic in diagnostics:
-            if diagnostic.key in gone:
+            # a notice (what could not be checked) is no problem a correction settles: it stays listed
+            if diagnostic.key in gone and diagnostic.severity is not Severity.INFO:
                 diagnostic.caused_by = cause.key
         explained |= gone
 

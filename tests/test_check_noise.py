@@ -47,12 +47,13 @@ def example_unit(tmp_path: Path, unit: str, *edits: tuple[str, str, str]) -> Pat
 
 
 def problems(report) -> list[tuple]:
-    """Every unacknowledged diagnostic as (file:line, code, expected, found, difference), with its
-    consequences as a list of the same."""
+    """Every unacknowledged problem as (file:line, code, expected, found, difference), with its
+    consequences as a list of the same (notices, which say what was not checked, left out)."""
     def row(d):
         return (f"{d.location.file}:{d.location.line}", d.code, d.expected, d.found, d.difference)
 
-    return [(*row(d), [row(c) for c in d.consequences]) for d in report.diagnostics if d.acknowledged is None]
+    return [(*row(d), [row(c) for c in d.consequences]) for d in report.diagnostics
+            if d.acknowledged is None and d.severity.value != "info"]
 
 
 def line_of(root: Path, display: str, *needles: str) -> int:

@@ -32,9 +32,10 @@ BASE_ITEM = BUDGET["procurement"]["items"][0]  # 台式计算机 2 × 0.60 = 1.2
 
 
 def item(name: str, amount: str, **extra) -> dict:
-    """An item bought with general-budget money, quantity 1, as most published rows are."""
+    """A service bought with general-budget money, quantity 1, as most published rows are (a service: not
+    a fixed asset, so the planned fixed-asset purchases, P005, are not concerned)."""
     value = D(amount)
-    return {"item": name, "catalogue_code": "A02010104", "measure": "台", "quantity": 1, "unit_price": value,
+    return {"item": name, "catalogue_code": "C0899", "measure": "项", "quantity": 1, "unit_price": value,
             "general_budget": value, "amount": value, **extra}
 
 
@@ -122,7 +123,7 @@ def test_a_project_budget_is_shown_once_over_its_items(two_projects):
     rows = body(procurement_table(site))
     assert len(rows) == 4  # 合计 and three items
     assert rows[1][:3] == [("会议保障经费", 2), ("95.00", 2), ("会议服务", 1)]
-    assert rows[2][:2] == [("印刷服务", 1), ("A02010104", 1)]  # name and budget covered by the rowspan
+    assert rows[2][:2] == [("印刷服务", 1), ("C0899", 1)]  # name and budget covered by the rowspan
     assert rows[3][:3] == [("设备购置经费", 1), ("50.00", 1), ("台式计算机", 1)]
 
 
@@ -186,7 +187,7 @@ def test_a_total_row_contradicting_its_items_is_reported_not_fixed(make_site):
     report = checked(tree, "P001")
     (error,) = of_code(report, "P001")
     assert error.subject == "procurement.total_row.budget"
-    assert (error.expected, error.found) == ("145", "240")
+    assert (error.expected, error.found) == ("145.00", "240.00")
     assert "预算资金" in error.message
     tree.patch_budget({"acknowledged": [{"rule": "P001", "at": "procurement.total_row.budget",
                                          "reason": "公开表合计行的预算资金按物品逐行相加，如实保留"}]})
@@ -249,7 +250,7 @@ def test_a_subtotal_its_items_contradict_is_reported(make_site):
     report = checked(tree, "P006")
     (error,) = of_code(report, "P006")
     assert error.subject == "procurement.subtotals[0].budget"
-    assert (error.expected, error.found) == ("36", "42")
+    assert (error.expected, error.found) == ("36.00", "42.00")
     assert "测试区信息中心" in error.message
 
 
@@ -293,7 +294,7 @@ ONE_CARRY_OVER = [
 CARRIED = {
     "items": [
         {"project": "业务工作经费", "project_budget": D("20.00"), **BASE_ITEM},
-        {"project": "业务工作经费", "item": "复印机", "catalogue_code": "A020201", "measure": "台", "quantity": 1,
+        {"project": "业务工作经费", "item": "复印纸", "catalogue_code": "A090101", "measure": "箱", "quantity": 1,
          "unit_price": D("5"), "carry_over": D("5"), "amount": D("5")},
     ],
     "total": D("6.20"),
@@ -314,7 +315,7 @@ def test_one_carry_over_column_with_the_profile_labels(make_site):
     assert group.get("colspan") == "7"  # 合计 and six fund columns
     rows = [texts(r) for r in body(table)]
     assert rows[0][7:15] == ["6.20", "1.20", "", "", "", "", "5.00", "1.20"]  # 合计 … 上年结转结余, 预留份额
-    assert rows[2][0] == "复印机"  # its project's name and budget covered by the rowspan above
+    assert rows[2][0] == "复印纸"  # its project's name and budget covered by the rowspan above
     assert rows[2][4:13] == ["5.00", "5.00", "", "", "", "", "", "5.00", ""]  # 单价, 合计, 5 funds, 上年结转结余, 份额
     assert csv_rows(site)[0][7:14] == ["合计", "一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款",
                                        "财政专户管理资金", "单位资金", "上年结转结余"]

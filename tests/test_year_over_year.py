@@ -142,7 +142,7 @@ def test_without_previous_year_n002_verifies_a_stated_change_against_last_years_
     repo = updated(tmp_path).replace(2024, "narrative.md", "较2023年预算增加100万元", "较2023年预算增加153.57万元")
     report = repo.check()
     [n002] = [d for d in of(report, "N002") if "153.57" in d.subject]
-    assert (n002.expected, n002.found) == ("100", "153.57")
+    assert (n002.expected, n002.found) == ("100.00", "153.57")
     assert n002.location.file == repo.display(2024, "narrative.md")
     assert n002.location.line == repo.line_of(2024, "narrative.md", "较2023年预算增加153.57万元")
 
@@ -157,7 +157,7 @@ def test_a_restated_previous_year_figure_that_differs_is_one_y001_and_wins(tmp_p
     report = repo.check()
     [y001] = of(report, "Y001")
     assert y001.subject == "previous_year.three_public.reception"
-    assert (y001.expected, y001.found) == ("1.5", "2")
+    assert (y001.expected, y001.found) == ("1.50", "2.00")
     assert y001.location.file == repo.display(2024, "budget.yaml")
     assert y001.location.line == repo.line_of(2024, "budget.yaml", "reception: 2.00")
     assert "以本年 previous_year 所写为准" in y001.message
@@ -204,8 +204,8 @@ def test_a_change_to_last_years_budget_reaches_this_years_check_through_the_cach
         repo.replace(2023, "budget.yaml", old, new, count=-1)
     report = repo.check(cache)
     changes = {d.subject: (d.expected, d.found) for d in of(report, "N002")}
-    assert changes["较2023年预算增加100万元"] == ("90", "100"), describe(report)
-    assert changes["项目支出增加100万元"] == ("90", "100"), describe(report)
+    assert changes["较2023年预算增加100万元"] == ("90.00", "100.00"), describe(report)
+    assert changes["项目支出增加100万元"] == ("90.00", "100.00"), describe(report)
     assert f"{UNIT}/2024" in report.contexts  # the unit's key covers 2023's files: checked again, not reused
     assert report.context(f"{UNIT}/2024").figures.value("previous.expenditure.total") == D("2941.61")
 

@@ -276,7 +276,23 @@ def _restated(d: Disclosure) -> dict[str, Decimal]:
     _record_published(before, d.previous_year.totals, ())
     before.derived.update(_from_published_parts(before))
     _three_public(before, d.previous_year.three_public)
+    if not _every_three_public_part(d.previous_year.three_public):
+        # A previous year recorded in part (only the parts a text's changes name) says nothing of the
+        # others: its 三公 sum is unknown, not the sum of the parts written (unless written itself).
+        for name in ("three_public.subtotal", "three_public.total"):
+            before.derived.pop(name, None)
     return {name: before.value(name) for name in before.names() if before.value(name) is not None}
+
+
+def _every_three_public_part(tp: ThreePublic) -> bool:
+    """Whether each part of the 三公 sum is written: 出国 (or both its halves), 公务用车 (or both 购置 and
+    运行维护), 接待."""
+    def written(*names: str) -> bool:
+        return all(getattr(tp, name) is not None for name in names)
+
+    return ((written("outbound") or written("outbound_research", "outbound_other"))
+            and (written("vehicle") or written("vehicle_purchase", "vehicle_operation"))
+            and written("reception"))
 
 
 THREE_PUBLIC_FIELDS = THREE_PUBLIC_LEAVES + ("subtotal", "total")

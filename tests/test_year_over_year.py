@@ -430,3 +430,25 @@ def test_the_benchmarks_consecutive_synthetic_years_still_check(tmp_path):
     assert not report.failed(), describe(report)
     stale = {d.code for d in report.diagnostics if d.code in ("Y002", "Y003", "Y004", "Y005", "N002")}
     assert stale == set(), describe(report)
+
+
+# ---- a previous year recorded in part ---------------------------------------------------------------
+
+
+def test_a_previous_three_public_recorded_in_part_leaves_its_sum_unverifiable_not_contradicted(site_tree):
+    """A first year's previous_year that names only some 三公 parts (those whose change the text gives)
+    says nothing of the others: "与2022年持平" on the 三公 sum is unverifiable (N013), never a false N014/N002
+    from a sum of the parts written; the parts written are still verified."""
+    from conftest import DELETE, UNIT_ID, YEAR, of_code
+
+    site_tree.patch_budget({"previous_year": {"three_public": {"outbound": DELETE, "vehicle": DELETE}}})
+    report = site_tree.check()
+    codes = {(d.code, d.subject) for d in report.all_diagnostics()}
+    assert not [c for c in codes if c[0] in ("N002", "N014")], describe(report)
+    unverifiable = [d for d in of_code(report, "N013") if "“三公”经费预算安排9.50万元，与2022年持平" in d.subject]
+    assert unverifiable and "无上年数" in unverifiable[0].message, describe(report)
+    from generator.rules.narrative_rules import assessed
+
+    states = [r.state for r in assessed(report.context(f"{UNIT_ID}/{YEAR}"))
+              if r.statement.figure == "change.three_public.reception"]
+    assert states == ["verified"]

@@ -126,7 +126,9 @@ def more_than_two_decimals(ctx):
 def negative_amount(ctx):
     for path, amount in _suspect_amounts(ctx):
         if amount < 0:
-            yield ctx.report("S007", ctx.at(*path), expected="≥ 0", found=amount, subject=dotted(path),
+            # a quantity is a count, not money: shown as typed, not with two decimals
+            found = format(amount, "f") if path[-1] == "quantity" else amount
+            yield ctx.report("S007", ctx.at(*path), expected="≥ 0", found=found, subject=dotted(path),
                              path=dotted(path), amount=amount)
 
 

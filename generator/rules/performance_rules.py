@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.diagnostics import Severity
 from generator.money import same, total
-from generator.rules import rule
+from generator.rules import at_most, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -50,7 +50,7 @@ def projects_within_project_spending(ctx):
     amounts = [p.amount for p in ctx.disclosure.performance.projects if p.amount is not None]
     project_spending = ctx.figures.value("expenditure.project")
     if amounts and project_spending is not None and total(amounts) > project_spending and not same(total(amounts), project_spending):
-        yield ctx.report("F003", ctx.at("performance", "projects"), expected=f"≤ {project_spending}",
+        yield ctx.report("F003", ctx.at("performance", "projects"), expected=at_most(project_spending),
                          found=total(amounts), subject="performance.projects")
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from generator.diagnostics import Severity
 from generator.model.budget import PROCUREMENT_FUNDS, derived_row
 from generator.money import fmt_plain, quantize, same
-from generator.rules import report_published_mismatches, rule
+from generator.rules import at_least, at_most, report_published_mismatches, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -68,9 +70,11 @@ def planned_purchases_in_procurement(ctx):
     assets = ctx.disclosure.fixed_assets
     if assets is None or not assets.planned_in_procurement or assets.planned_purchases is None:
         return
-    procurement = ctx.figures.value("procurement.total") or 0
+    # no procurement data at all: the table the text points to lists nothing
+    procurement = ctx.figures.value("procurement.total")
+    procurement = Decimal(0) if procurement is None else procurement
     if procurement < assets.planned_purchases:
-        yield ctx.report("P004", ctx.at("fixed_assets", "planned_purchases"), expected=f"≥ {assets.planned_purchases}",
+        yield ctx.report("P004", ctx.at("fixed_assets", "planned_purchases"), expected=at_least(assets.planned_purchases),
                          found=procurement, subject="fixed_assets.planned_purchases")
 
 
@@ -101,7 +105,7 @@ def items_within_project_budget(ctx):
         spent = sum(item.shown_amount for item in project.items)
         if project.budget is not None and quantize(spent) > quantize(project.budget):
             yield ctx.report("P007", ctx.at("procurement", "items", project.first, "project_budget"),
-                             expected=f"≤ {fmt_plain(project.budget)}", found=spent,
+                             expected=at_most(project.budget), found=spent,
                              subject=f"procurement.items[{project.first}].project_budget", project=project.name)
 
 

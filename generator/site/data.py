@@ -27,7 +27,7 @@ def schema(table: Table) -> dict:
         if kind == "money":
             field["description"] = f"金额（{table.money_unit or '万元'}）；空白表示零"
         fields.append(field)
-    return {"fields": fields, "missingValues": [""]}
+    return {"fields": fields, "missingValues": ["", "——"]}  # "——": not applicable, as the tables print it
 
 
 def table_file(table: Table) -> str:

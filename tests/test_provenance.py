@@ -525,7 +525,9 @@ def test_downloads_hold_only_typed_or_derived_amounts(built):
         for resource in package["resources"]:
             if resource["format"] != "csv":
                 continue
-            numeric = [f["type"] == "number" for f in resource["schema"]["fields"]]
+            # amounts are the money fields (a 序号 or a 数量 is a number, not an amount)
+            numeric = [f["type"] == "number" and f.get("description", "").startswith("金额")
+                       for f in resource["schema"]["fields"]]
             rows = list(csv.reader(io.StringIO((base / resource["path"]).read_text(encoding="utf-8-sig"))))
             for record in rows[1:]:
                 for text, is_amount in zip(record, numeric):

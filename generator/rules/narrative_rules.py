@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from generator.diagnostics import Severity
 from generator.figures import label
-from generator.money import fmt_plain, quantize, same, total
+from generator.money import fmt, fmt_plain, quantize, same, total
 from generator.narrative import PLACEHOLDER, TABLE_MARKER, heading_problem, section_titles, substitute
 from generator.narrative_figures import Statement, extract
 from generator.rules import declare, rule
@@ -131,7 +131,7 @@ def _against_data(ctx, st: Statement, findings) -> Assessed:
     actual = _sign(data)
     return _conclude(result, findings, "N014", actual == st.amount, DIRECTION_WORDS[actual],
                      DIRECTION_WORDS[int(st.amount)], figure=label(st.figure.removeprefix("change.")),
-                     change=fmt_plain(data))
+                     change=fmt(data))
 
 
 def _sign(amount: Decimal) -> int:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from generator.diagnostics import Severity
 from generator.model.budget import PROCUREMENT_FUNDS, derived_row
-from generator.money import fmt_plain, quantize, same
+from generator.money import quantize, same
 from generator.rules import at_least, at_most, report_published_mismatches, rule
 
 E, W = Severity.ERROR, Severity.WARNING

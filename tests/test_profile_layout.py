@@ -440,3 +440,15 @@ def test_header_vocabulary_matches_the_built_tables(example_report):
             for t in tables:
                 printed = {c.text for row in t.header for c in row}
                 assert printed <= known, (key, table_id, printed - known)
+
+
+def test_a_procurement_layout_without_its_table_is_refused(tmp_path):
+    """`procurement` (and `project_goal_head`) have defaults, so only a written one is judged: written in
+    a template that shows no 政府采购预算 table, it would change nothing."""
+    no_table = {"{id: procurement, title: 政府采购预算情况, tables: [procurement]}": "{id: procurement, title: 政府采购预算情况}",
+                "  procurement: \"{kind}政府采购预算\"\n": "",
+                "empty_notes:\n  procurement: 注：无政府采购预算，空表列示。\n": ""}
+    path, problems = _profile_problems(tmp_path, "", no_table)
+    refused = [d for d in problems if "只用于表格 procurement" in d.message]
+    assert [d.code for d in refused] == ["S002"], [d.to_text() for d in problems]
+    assert refused[0].location.line == _line_of(path, "procurement:")

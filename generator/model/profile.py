@@ -211,6 +211,8 @@ _TABLE_SETTINGS = (
     ("income_rows", ("summary",)),
     ("income_columns", ("income",)),
     ("three_public_rows", ("three_public",)),
+    ("procurement", ("procurement",)),
+    ("project_goal_head", ("project_goals",)),
 )
 
 
@@ -230,7 +232,8 @@ def _ineffective(profile: Profile) -> list[InitErrorDetails]:
             if table_id not in used:
                 problems.append(_unused((name, table_id), f"本模板不含表格“{table_id}”", shown))
     for name, readers in _TABLE_SETTINGS:
-        if getattr(profile, name) and not any(t in used for t in readers):
+        # written in the file (procurement and project_goal_head have defaults, always set)
+        if name in profile.model_fields_set and getattr(profile, name) and not any(t in used for t in readers):
             problems.append(_unused((name,), f"只用于表格 {'、'.join(readers)}，本模板不含",
                                     f"在模板中加入表格 {' 或 '.join(readers)}，或删除此项"))
     for name in ("report_title", "explanation_title"):

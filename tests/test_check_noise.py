@@ -288,3 +288,20 @@ def test_example_content_still_checks_clean():
     result = budgetsite("check", "--no-cache", "--content", str(REPO / "content"))
     assert result.returncode == 0, result.stdout
     assert "0 个错误，0 个警告" in result.stdout and "由此导致" not in result.stdout
+
+
+# ---- T001: a wrong 三公 part is one fact, though the subtotal and the total both show it ------------
+
+
+@pytest.mark.parametrize("patch, subjects", [
+    ({"reception": D("6.00"), "subtotal": D("9.50"), "total": D("9.50")}, ["three_public.subtotal"]),
+    ({"subtotal": D("9.50"), "total": D("9.60")}, ["three_public.total"]),
+    ({"subtotal": D("9.40"), "total": D("9.60")}, ["three_public.subtotal", "three_public.total"]),
+])
+def test_a_wrong_three_public_part_is_one_t001(site_tree, patch, subjects):
+    site_tree.patch_budget({"three_public": patch})
+    report = site_tree.check()
+    found = [d for d in report.all_diagnostics() if d.code == "T001"]
+    assert sorted(d.subject for d in found) == subjects, describe(report)
+    if len(patch) == 3:
+        assert "记录的合计相差同一数额" in found[0].message and found[0].expected == "10.50"

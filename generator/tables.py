@@ -450,6 +450,8 @@ def build_procurement(b: BuildInput) -> Table:
     if not procurement.items:
         t.empty = True
         t.note = b.profile.empty_notes.get("procurement", "注：无政府采购预算，空表列示。")
+        if layout.total_row:  # an empty table still prints its 合计 row, blank (seed 000)
+            t.rows.append(_procurement_sum_row("合  计", {}, fund_keys))
         return t
     units = procurement.units()
     if layout.total_row:

@@ -361,3 +361,22 @@ def test_the_example_content_renders_the_published_guangyang_table(example_repor
     ]
     assert table.records() == published
     assert all(cell.rowspan == 1 for row in table.rows for cell in row.cells)  # two 政务管理经费 rows, not merged
+
+
+@pytest.mark.parametrize("total_row, rows", [
+    (True, [["合  计"] + [""] * 15]),  # seed 000 (廊坊): the empty table keeps its blank 合计 row
+    (False, []),  # seed 001 (唐山): its table has no 合计 row, empty or not
+])
+def test_an_empty_table_keeps_the_total_row_its_layout_prints_blank(make_site, total_row, rows):
+    tree = with_layout(make_site(), total_row=total_row)
+    tree.patch_budget({"procurement": {"items": [], "total": D("0.00")},
+                       "fixed_assets": {"planned_purchases": D("0.00")}})
+    tree.replace_in_narrative("拟购置固定资产总额为1.20万元", "拟购置固定资产总额为0万元")
+    tree.replace_in_narrative("政府采购预算1.20万元", "政府采购预算0.00万元")
+    report = checked(tree)
+    site = built(tree)
+    table = procurement_table(site)
+    assert [texts(r) for r in body(table)] == rows, describe(report)
+    page = parse(site / "units" / UNIT_ID / str(YEAR) / "index.html")
+    notes = [text_of(p) for p in page.iter("p") if p.get("class") == "table-note"]
+    assert "注：无政府采购预算，空表列示。" in notes  # the table is still shown empty, with its note

@@ -23,7 +23,7 @@ from generator.rules import DisclosureContext, run_disclosure_rules
 
 # Which cause explains a diagnostic that several would: the rule that compares a figure with its own line
 # items first (it has the strongest evidence), then the rules that compare figures with each other.
-CAUSE_ORDER = ("X001", "T001", "P001", "A001", "X003", "P005", "B006", "B005", "B004", "B003", "B002", "B001")
+CAUSE_ORDER = ("X001", "X002", "T001", "P001", "A001", "X003", "P005", "B006", "B005", "B004", "B003", "B002", "B001")
 
 
 def link(ctx: DisclosureContext, diagnostics: list[Diagnostic]) -> None:
@@ -41,6 +41,29 @@ def link(ctx: DisclosureContext, diagnostics: list[Diagnostic]) -> None:
             if diagnostic.key in gone and diagnostic.severity is not Severity.INFO:
                 diagnostic.caused_by = cause.key
         explained |= gone
+    _same_difference_from_line_items(diagnostics)
+
+
+# Rules that compare recorded figures with the sums of the line items.
+LINE_ITEM_RULES = ("X001", "X002")
+
+
+def _same_difference_from_line_items(diagnostics: list[Diagnostic]) -> None:
+    """One mistyped line item puts every recorded total that sums it off by the same amount (本年收入合计,
+    本年支出合计, 基本支出, the economic table's 合计…): one fact, reported once, under the first of them."""
+    first: dict[str, Diagnostic] = {}
+    for diagnostic in sorted(diagnostics, key=_priority):
+        if diagnostic.code not in LINE_ITEM_RULES or diagnostic.caused_by or not diagnostic.difference:
+            continue
+        difference = diagnostic.difference.lstrip("+-")  # X002 compares the other way round
+        cause = first.setdefault(difference, diagnostic)
+        if cause is not diagnostic:
+            for other in diagnostics:  # what it explained, its cause now explains
+                if other.caused_by == diagnostic.key:
+                    other.caused_by = cause.key
+            diagnostic.caused_by = cause.key
+            cause.explained_as = cause.explained_as or (
+                f"几处记录的合计与明细都相差 {difference}，多半是某一明细行录错；若改正该明细行")
 
 
 def nest(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

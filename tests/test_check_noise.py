@@ -305,3 +305,20 @@ def test_a_wrong_three_public_part_is_one_t001(site_tree, patch, subjects):
     assert sorted(d.subject for d in found) == subjects, describe(report)
     if len(patch) == 3:
         assert "记录的合计相差同一数额" in found[0].message and found[0].expected == "10.50"
+
+
+def test_a_mistyped_line_item_is_one_problem_not_one_per_recorded_total(tmp_path):
+    """丰南's 行政运行 基本支出 576.77 typed 576.78: every recorded total that sums it (本年收入合计,
+    一般公共预算拨款收入, 收入总计, 本年支出合计, 基本支出, 支出总计) and the economic table's tie (X002)
+    are off by 0.01 — one problem, the others listed under it, with what probably happened."""
+    content = example_unit(tmp_path, "fengnan-renda")
+    budget = content / "units" / "fengnan-renda" / "2023" / "budget.yaml"
+    text = budget.read_text(encoding="utf-8")
+    assert text.count("basic: 576.77") == 1
+    budget.write_text(text.replace("basic: 576.77", "basic: 576.78"), encoding="utf-8")
+    report = check_site(content)
+    [top] = [d for d in report.diagnostics if d.counts_as_error]
+    assert top.code == "X001" and top.difference == "-0.01"
+    assert sorted(c.code for c in top.consequences) == ["X001"] * 5 + ["X002"]
+    assert "多半是某一明细行录错" in top.to_text()
+    assert report.errors == 1 and report.consequences == 6

@@ -533,7 +533,7 @@ def _points(diagnostic) -> tuple[int, int]:
 
 
 def _only(report, code: str):
-    found = [d for d in report.diagnostics if d.code == code]
+    found = [d for d in report.all_diagnostics() if d.code == code]  # a consequence, too
     assert len(found) == 1, describe(report)
     return found[0]
 

@@ -10,12 +10,25 @@ from generator.money import fmt_plain
 from generator.tables import Table
 
 
+# A text cell a spreadsheet would run as a formula (OWASP "CSV injection"): =, +, -, @, and a tab or
+# carriage return before one of them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A text cell as a spreadsheet shows it, never run: one leading apostrophe where it would start a
+    formula (the OWASP advice). Amount columns are numbers and are never changed (-0.40 stays -0.40)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def table_csv(table: Table) -> str:
     """UTF-8 text to be written with a BOM prefix (so spreadsheet programs read Chinese correctly)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    writer.writerows(table.records())
+    numeric = [kind in ("money", "number") for kind in table.column_kinds]
+    writer.writerow([spreadsheet_safe(name) for name in table.columns])
+    writer.writerows([text if i < len(numeric) and numeric[i] else spreadsheet_safe(text)
+                      for i, text in enumerate(record)] for record in table.records())
     return "\ufeff" + buffer.getvalue()
 
 

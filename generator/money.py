@@ -20,9 +20,9 @@ def parse_money(value: object) -> Decimal:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError("金额应为有限数字")
-        return value
+        return _bounded(value)
     if isinstance(value, int):
-        return Decimal(value)
+        return _bounded(Decimal(value))
     if isinstance(value, float):  # only reachable from Python callers, never from YAML
         raise ValueError("金额不得为二进制浮点数，请使用 Decimal")
     if isinstance(value, str):
@@ -35,6 +35,17 @@ def parse_money(value: object) -> Decimal:
             suggestion = "，请去掉引号，写成数字（小数点用“.”）"
         raise ValueError(f"金额应为数字，实际写成了文本 \"{value}\"{suggestion}")
     raise ValueError(f"金额应为数字，实际为 {type(value).__name__}")
+
+
+# No budget comes near a trillion 万元; far larger amounts would also overflow the exact arithmetic
+# (28 significant digits) that every sum and comparison relies on.
+LARGEST = Decimal("1e12")
+
+
+def _bounded(amount: Decimal) -> Decimal:
+    if abs(amount) >= LARGEST:
+        raise ValueError(f"金额过大（{amount:E} 万元），超出任何预算的范围：金额以万元为单位，应小于 1 万亿万元")
+    return amount
 
 
 def quantize(amount: Decimal) -> Decimal:

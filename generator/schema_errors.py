@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import difflib
 import re
 import types
@@ -220,7 +222,10 @@ def _expected(error: dict) -> str | None:
 def _show(value: Any) -> str | None:
     if value is None:
         return None
-    text = repr(value) if not isinstance(value, str) else f"\"{value}\""
+    if isinstance(value, Decimal):  # a number as the author wrote it, not Python's Decimal('…')
+        text = str(value)
+    else:
+        text = repr(value) if not isinstance(value, str) else f"\"{value}\""
     return text if len(text) <= 60 else text[:57] + "…"
 
 

@@ -22,6 +22,16 @@ def is_external(href: str) -> bool:
     return bool(parts.scheme and parts.scheme not in ("mailto", "tel")) or href.startswith("//")
 
 
+def is_local_image(src: str) -> bool:
+    """An image the site may show: a relative path inside the disclosure's folder (no scheme, no root, no
+    `..`). Anything else — another host, `data:`, `file:`, an absolute or escaping path — is never put
+    in a page, whatever Markdown form wrote it (inline, reference, inside a link, over several lines)."""
+    parts = urlsplit(src.strip())
+    if parts.scheme or parts.netloc or src.strip().startswith(("/", "\\")):
+        return False
+    return ".." not in re.split(r"[/\\]", parts.path)
+
+
 def _unique(wanted: str, used: set[str]) -> str:
     candidate, n = wanted, 2
     while candidate in used:
@@ -59,14 +69,44 @@ def _mark_links(state) -> None:
         token.children = children
 
 
+def _local_images_only(state) -> None:
+    """Applied to the parsed tokens, so that no way of writing an image gets past it: an image that is
+    not local is replaced by its alt text (`check` reports it as N012)."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        for n, child in enumerate(token.children):
+            if child.type == "image" and not is_local_image(child.attrGet("src") or ""):
+                alt = Token("text", "", 0)
+                alt.content = child.content
+                token.children[n] = alt
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
     md.core.ruler.push("anchor_headings", _anchor_headings)
     md.core.ruler.push("mark_external_links", _mark_links)
+    md.core.ruler.push("local_images_only", _local_images_only)
     return md
 
 
 _MD = _parser()
+# The same Markdown before the page's policies (images kept as written): what `check` judges.
+_AS_WRITTEN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+
+
+def references(text: str):
+    """(line, target, is_image) of every link and image the Markdown `text` really contains, as parsed
+    (the line is that of its block, 1-based)."""
+    for token in _AS_WRITTEN.parse(text):
+        if token.type != "inline" or not token.children:
+            continue
+        line = token.map[0] + 1 if token.map else 1
+        for child in token.children:
+            if child.type == "image":
+                yield line, child.attrGet("src") or "", True
+            elif child.type == "link_open":
+                yield line, child.attrGet("href") or "", False
 
 
 def render(text: str, ids: set[str] | None = None) -> str:

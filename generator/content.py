@@ -19,8 +19,10 @@ from generator.narrative_figures import PatternList, pattern_files, pattern_role
 from generator.yamlsource import YamlDocument, load_builtin_yaml, load_yaml
 
 BUILTIN_PROFILES = Path(__file__).parent / "data" / "profiles"
-UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-YEAR_DIR = re.compile(r"^\d{4}$")
+# ASCII only and to the very end: `\d` would take full-width or Arabic-Indic digits (２０２３) and `$` a
+# trailing newline, and both names would then become part of the site's URLs.
+UNIT_ID = re.compile(r"\A[a-z0-9][a-z0-9-]{0,63}\Z")
+YEAR_DIR = re.compile(r"\A[0-9]{4}\Z")
 
 
 @dataclass

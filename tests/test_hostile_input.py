@@ -1,6 +1,8 @@
-"""CSV downloads and PDF attachments: a name an author typed that a spreadsheet would run as a formula
-(=HYPERLINK(…), +cmd, -2+3, @SUM(…)) is written so that it shows as text (OWASP "CSV injection"); amounts
-are numbers and are left as they are."""
+"""Hostile or careless input, each refused or made harmless where it enters:
+- a name a spreadsheet would run as a formula (=HYPERLINK(…), +cmd, -2+3, @SUM(…)) is written to the CSV
+  downloads and PDF attachments so that it shows as text (OWASP "CSV injection"); amounts are left alone;
+- an absurdly large amount is a located diagnostic, not a crash;
+- folder names in other digits or with a newline are not years or units."""
 
 from __future__ import annotations
 
@@ -49,3 +51,24 @@ def test_an_absurdly_large_amount_is_a_located_diagnostic_not_a_crash(site_tree)
     report = site_tree.check()
     found = [d for d in report.diagnostics if d.code == "S004"]
     assert found and "金额过大" in found[0].message and found[0].location.line > 0, describe(report)
+
+
+def test_folder_names_in_other_digits_or_with_a_newline_are_refused(site_tree):
+    """A year folder in full-width (２０２３) or Arabic-Indic (٢٠٢٣) digits, and a unit folder whose name
+    ends in a newline, are not taken as a year or a unit: each is a located S009."""
+    from conftest import describe
+    from generator.check import check_site
+
+    content = site_tree.write()
+    unit_dir = content / "units" / UNIT_ID
+    for name in ("２０２３", "٢٠٢٣"):
+        (unit_dir / name).mkdir()
+    (content / "units" / f"{UNIT_ID}\n").mkdir()
+
+    report = check_site(content)
+    refused = {d.found for d in report.diagnostics if d.code == "S009"}
+    assert {"２０２３", "٢٠٢٣"} <= refused, describe(report)
+    assert any(d.code == "S009" and "\n" in (d.location.file + (d.found or "")) for d in report.diagnostics), \
+        describe(report)
+    years = [y.year for unit in report.site.units for y in unit.years]
+    assert years == [YEAR]

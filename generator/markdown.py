@@ -82,8 +82,13 @@ def _local_images_only(state) -> None:
                 token.children[n] = alt
 
 
+def _commonmark() -> MarkdownIt:
+    """CommonMark with tables, raw HTML off: the Markdown every narrative is written in."""
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+
+
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    md = _commonmark()
     md.core.ruler.push("anchor_headings", _anchor_headings)
     md.core.ruler.push("mark_external_links", _mark_links)
     md.core.ruler.push("local_images_only", _local_images_only)
@@ -92,7 +97,7 @@ def _parser() -> MarkdownIt:
 
 _MD = _parser()
 # The same Markdown before the page's policies (images kept as written): what `check` judges.
-_AS_WRITTEN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+_AS_WRITTEN = _commonmark()
 
 
 def references(text: str):

@@ -153,9 +153,15 @@ def report_published_mismatches(ctx: DisclosureContext, code: str, names, **valu
     from generator.figures import label
 
     for name, derived, published in published_mismatches(ctx, names):
-        path = ctx.figures.published_paths[name]
-        yield ctx.report(code, ctx.at(*path), expected=derived, found=published, subject=".".join(path),
-                         about=name, figure=label(name), **values)
+        yield report_mismatch(ctx, code, name, derived, published, label(name), **values)
+
+
+def report_mismatch(ctx: DisclosureContext, code: str, name: str, derived: Decimal, published: Decimal, figure: str,
+                    **values) -> Diagnostic:
+    """A recorded figure `name` that its parts contradict, at the place it is recorded."""
+    path = ctx.figures.published_paths[name]
+    return ctx.report(code, ctx.at(*path), expected=derived, found=published, subject=".".join(path),
+                      about=name, figure=figure, **values)
 
 
 def _show(value) -> str | None:

@@ -424,8 +424,10 @@ def outside_references(ctx):
                 reported.add(target)
                 yield ctx.report("N012", ctx.in_narrative(number, match.start() + 1), found=target, subject=target,
                                  target=target, problem=problem)
-    # What the parser really sees: reference-style images, an image inside a link, a destination on the
-    # next line… the forms the line-by-line search cannot all know (each found once).
+    # Two passes, each seeing what the other cannot: the search above finds the script and file links
+    # that the parser drops as text (harmless on the page, but the author must hear of them), at their
+    # column; the parse below finds what the page would really contain — reference-style images, an image
+    # inside a link, a destination on the next line — at its block's line. Each target is reported once.
     narrative = ctx.entry.narrative
     if narrative is None or ("[" not in narrative.text):
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.diagnostics import Severity
 from generator.figures import label
 from generator.money import same
-from generator.rules import published_mismatches, rule
+from generator.rules import published_mismatches, report_mismatch, rule
 
 E = Severity.ERROR
 
@@ -24,7 +24,5 @@ def three_public_sums(ctx):
     for name, (derived, published) in found.items():
         if same_fact and name == "three_public.total":
             continue
-        path = ctx.figures.published_paths[name]
         figure = label(name) + ("（记录的合计相差同一数额）" if same_fact else "")
-        yield ctx.report("T001", ctx.at(*path), expected=derived, found=published, subject=".".join(path),
-                         about=name, figure=figure)
+        yield report_mismatch(ctx, "T001", name, derived, published, figure)

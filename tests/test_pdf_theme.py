@@ -10,10 +10,11 @@ from decimal import Decimal
 import pytest
 
 from generator.document import build_document
-from generator.pdf import columns
+from generator.pdf import columns, pagination
 from generator.pdf.build import unit_job
 from generator.pdf.columns import column_widths, text_em
 from generator.pdf.html import environment, theme_dir
+from generator.pdf.pagination import table_layout
 from generator.tables import Row, Table, head, money, text
 
 
@@ -37,13 +38,14 @@ def test_every_example_table_gets_widths_summing_to_100(tables):
 
 def test_money_columns_are_equal_and_hold_every_amount(tables):
     for t in tables:
-        widths = column_widths(t)
+        layout = table_layout(t)  # the widths on the page the table is printed on
+        widths = layout.widths
         money_columns = [i for i, kind in enumerate(t.column_kinds) if kind == "money"]
         assert len({widths[i] for i in money_columns}) <= 1, t.id
         for row in t.rows:
             for i, cell in enumerate(row.cells):
                 if cell.kind == "money" and cell.text:
-                    available_mm = widths[i] / 100 * columns.CONTENT_WIDTH[t.wide]
+                    available_mm = widths[i] / 100 * columns.CONTENT_WIDTH[layout.landscape]
                     needed_mm = text_em(cell.text) * columns.FONT_SIZE[t.wide] + columns.PADDING
                     assert needed_mm <= available_mm, (t.id, cell.text)
 
@@ -96,6 +98,12 @@ def test_geometry_agrees_with_print_css():
     landscape = re.search(r"@page landscape \{ size: A4 landscape; margin: (\S+) (\S+) (\S+) (\S+);", css).groups()
     assert columns.CONTENT_WIDTH[False] == pytest.approx(210 - mm(portrait[1]) - mm(portrait[3]))
     assert columns.CONTENT_WIDTH[True] == pytest.approx(297 - mm(landscape[1]) - mm(landscape[3]))
+    assert pagination.MARGINS[False] == pytest.approx(tuple(mm(m) for m in portrait))
+    assert pagination.MARGINS[True] == pytest.approx(tuple(mm(m) for m in landscape))
+    line_height = re.search(r"table\.data \{[^}]*line-height: ([\d.]+);", css).group(1)
+    assert pagination.LINE_HEIGHT == pytest.approx(float(line_height))
+    padding_v = re.search(r"table\.data th, table\.data td \{[^}]*padding: (\S+) (\S+);", css).group(1)
+    assert pagination.CELL_PADDING_V == pytest.approx(2 * mm(padding_v))
     assert columns.FONT_SIZE[False] == pytest.approx(mm(re.search(r"--size-table: (\S+);", css).group(1)))
     assert columns.FONT_SIZE[True] == pytest.approx(mm(re.search(r"--size-table-wide: (\S+);", css).group(1)))
     padding = re.search(r"table\.data th, table\.data td \{[^}]*padding: (\S+) (\S+);", css).group(2)

@@ -20,7 +20,7 @@ from generator.tables import Table
 # Geometry of themes/print/print.css (tests/test_pdf_theme.py checks that they agree).
 PT = 25.4 / 72  # mm
 CONTENT_WIDTH = {False: 210 - 2 * 20, True: 297 - 2 * 15}  # mm inside the page margins: portrait, landscape
-FONT_SIZE = {False: 8.5 * PT, True: 7.5 * PT}  # mm per em: --size-table, --size-table-wide
+FONT_SIZE = {False: 8.5 * PT, True: 7.5 * PT}  # mm per em: --size-table, --size-table-wide (Table.wide)
 PADDING = 2 * 1.2  # mm, left and right padding of a cell
 INDENT = 1.2  # em of left padding per indentation level (td.indent-N), instead of the left padding
 RULE = 0.6 * PT  # mm, the collapsed border between two columns
@@ -52,9 +52,12 @@ def unbreakable_em(text: str) -> float:
     return max(runs + [1.0 if text.strip() else 0.0])
 
 
-def column_widths(table: Table) -> list[float] | None:
-    """Percent widths of the table's columns (summing to 100), or None for the automatic layout."""
-    return list(_widths(_key(table)) or []) or None
+def column_widths(table: Table, landscape: bool | None = None) -> list[float] | None:
+    """Percent widths of the table's columns (summing to 100) on a landscape or portrait page (by default
+    the page `Table.wide` asks for), or None for the automatic layout. The font is the wide tables'
+    smaller one whenever `Table.wide`, whichever way the page is turned."""
+    landscape = table.wide if landscape is None else landscape
+    return list(_widths(landscape, _key(table)) or []) or None
 
 
 def _key(table: Table) -> tuple:
@@ -64,8 +67,8 @@ def _key(table: Table) -> tuple:
     return table.wide, tuple(table.column_kinds), header, body
 
 
-@lru_cache(maxsize=256)
-def _widths(key: tuple) -> tuple[float, ...] | None:
+@lru_cache(maxsize=512)
+def _widths(landscape: bool, key: tuple) -> tuple[float, ...] | None:
     wide, kinds, header, body = key
     em = FONT_SIZE[wide]
     count = len(kinds)
@@ -110,7 +113,7 @@ def _widths(key: tuple) -> tuple[float, ...] | None:
         least, most = max(low[i] for i in money), max(high[i] for i in money)
         for i in money:
             low[i], high[i] = least, most
-    available = CONTENT_WIDTH[wide] - RULE * (count + 1)
+    available = CONTENT_WIDTH[landscape] - RULE * (count + 1)
     cap = TEXT_MAX_SHARE * available
     for i, kind in enumerate(kinds):
         if kind not in NOWRAP:

@@ -13,13 +13,15 @@ from urllib.parse import urljoin, urlsplit
 
 import jinja2
 
-from generator.pdf.columns import column_widths
 from generator.pdf.dates import w3c
+from generator.pdf.pagination import table_layout
 
 THEMES = Path(__file__).resolve().parents[2] / "themes"
 ID_ATTR = re.compile(r'(\sid=")([^"]*)"')
 LOCAL_HREF = re.compile(r'href="#([^"]*)"')
 IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
+LEADING_NOTES = re.compile(r"\A(?:\s*<p>注[：:](?:(?!</p>).)*</p>)+\s*", re.S)  # the table's 注 paragraphs
+TRAILING_HEADING = re.compile(r"\s*<h([1-6])\b[^>]*>(?:(?!</h\1>).)*</h\1>\s*$", re.S)
 
 
 @dataclass
@@ -33,6 +35,17 @@ class Meta:
     @property
     def date_w3c(self) -> str:
         return w3c(self.date)
+
+
+@dataclass
+class PrintBlock:
+    """A block of a section as printed: narrative HTML, a table, or the headings that introduce the
+    table after them (`lead`), printed on that table's page (portrait or landscape) and kept with it."""
+
+    kind: str  # html | lead | table | note
+    html: str = ""
+    table: object = None  # generator.tables.Table, for table, lead and note
+    landscape: bool = False  # a table, its lead or its notes, on a landscape page
 
 
 @dataclass
@@ -52,9 +65,44 @@ def theme_dir(name: str = "print") -> Path:
 def environment(theme: Path) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme)), autoescape=True,
                              trim_blocks=False, lstrip_blocks=False, undefined=jinja2.StrictUndefined)
-    env.globals["column_widths"] = column_widths
+    env.globals["table_layout"] = table_layout
+    env.globals["print_blocks"] = print_blocks
     env.filters["svg_data_url"] = svg_data_url
     return env
+
+
+def print_blocks(blocks: list) -> list[PrintBlock]:
+    """A section's blocks for print. Headings that end a narrative block just before a table (a 项目绩效
+    目标表's “（四）…” heading, say) become a lead block of their own: it takes the table's page, so that a
+    landscape table does not leave its heading at the foot of the portrait page before it, and its
+    `break-after: avoid` keeps it with the table's head. Likewise the 注 paragraphs that open the
+    narrative just after a table are that table's notes: a note block on the table's page, kept with its
+    last row."""
+    out: list[PrintBlock] = []
+    for index, block in enumerate(blocks):
+        if block.kind == "table":
+            out.append(PrintBlock("table", table=block.table, landscape=table_layout(block.table).landscape))
+            continue
+        html = block.html
+        before = blocks[index - 1] if index else None
+        if before is not None and before.kind == "table" and (notes := LEADING_NOTES.match(html)):
+            out.append(PrintBlock("note", notes.group(0).strip(), before.table, table_layout(before.table).landscape))
+            html = html[notes.end():]
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        body, lead = split_trailing_headings(html) if following and following.kind == "table" else (html, "")
+        if body.strip():
+            out.append(PrintBlock("html", body))
+        if lead:
+            out.append(PrintBlock("lead", lead, following.table, table_layout(following.table).landscape))
+    return out
+
+
+def split_trailing_headings(html: str) -> tuple[str, str]:
+    """The HTML before the headings that end it, and those headings."""
+    end = len(html)
+    while match := TRAILING_HEADING.search(html[:end]):
+        end = match.start()
+    return html[:end], html[end:].strip()
 
 
 def svg_data_url(svg: str) -> str:

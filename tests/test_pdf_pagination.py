@@ -55,7 +55,7 @@ def test_every_example_is_printed(printed):
 
 def test_no_page_is_nearly_empty(printed):
     for name, (pages, documents) in printed.items():
-        starts = ["目录"] + [s for d in documents for s in section_starts(d)]
+        starts = ["目录", "各单位预算概览"] + [s for d in documents for s in section_starts(d)]
         assert nearly_empty(pages, starts) == [], name
 
 
@@ -87,6 +87,32 @@ def test_wide_tables_turn_only_when_their_columns_need_it(printed):
     table = next(t for t in printed["fengnan-renda-2023"][1][0].tables if t.id == "fiscal_summary")
     assert len(table.rows) == 37 and len(table.columns) == 8
     assert all(fiscal[0].has(c.text) for row in table.rows for c in row.cells if c.text)
+
+
+def test_unit_cover_has_the_name_whole_the_issuer_and_no_invented_date(printed):
+    for name in ("fengnan-renda-2023", "guangyang-zhengfuban-2022", "langfang-renda-2023"):
+        pages, (document,) = printed[name]
+        rows = pages[0].rows()
+        unit = document.unit.name
+        assert unit in rows, (name, rows)  # on a line of its own, never broken inside a word
+        assert document.title[len(unit):] in rows
+        assert f"发布机关：{unit}" in rows
+        assert "budgetsite示例站点" not in pages[0].text  # the site's name is not the issuing authority
+        assert not document.disclosure.published and "发布日期" not in pages[0].text  # none in the content
+
+
+def test_compendium_cover_and_overview(printed):
+    """Cover: title, the number of units, the publisher; then an overview of the units before them, with
+    the figures each disclosure states (seed 001: 1043.55 and 三公 48.00; seed 000: 2931.61 and 37.43)."""
+    pages, documents = printed["compendium-2023"]
+    cover = pages[0].text
+    assert "2023年预算信息公开汇编" in cover and "收录2个单位" in cover and "发布机关：budgetsite示例站点" in cover
+    overview = next(p for p in pages if p.has("各单位预算概览") and p.has("本年收入"))
+    before_units = next(p.number for p in pages if p.has(documents[0].title) and p.has("现将"))
+    assert overview.number < before_units
+    rows = overview.rows()
+    assert any(r.startswith("1唐山市丰南区人民代表大会常务委员会办公室1043.551043.5548.00") for r in rows), rows
+    assert any(r.startswith("2廊坊市人民代表大会常务委员会办公室2931.612931.6137.43") for r in rows), rows
 
 
 # The checks themselves, on a PDF made to break each rule once.

@@ -127,3 +127,50 @@ def test_caption_items_are_separated_by_one_space(name, flex):
     assert (caption.group(1) == "table-caption flex") == flex
     assert caption.group(2) == (f"<span>编制单位：{name}</span> <span>预算年度：2023年</span> "
                                 '<span class="money-unit">单位：万元</span>')
+
+
+def test_cover_name_fits_its_line_and_breaks_only_between_words():
+    from generator.pdf import cover
+
+    short = cover.fitted("唐山市丰南区人民代表大会常务委员会办公室")
+    assert short.lines == ("唐山市丰南区人民代表大会常务委员会办公室",) and cover.SMALLEST <= short.size < cover.LARGEST
+    assert cover.fitted("某市财政局").size == cover.LARGEST
+    long = cover.fitted("河北省廊坊市广阳区人民代表大会常务委员会办公室机关事务服务中心信息化管理办公室")
+    assert len(long.lines) == 2 and "".join(long.lines).startswith("河北省")
+    assert long.lines[0].endswith(("会", "室", "心", "区", "市", "局")), long.lines  # after a word
+    for line in long.lines:
+        assert text_em(line) * long.size * columns.PT <= cover.LINE_WIDTH + 0.01
+    css = (theme_dir() / "print.css").read_text(encoding="utf-8")
+    assert re.search(r"\.cover-title \{[^}]*width: 150mm;", css) and cover.LINE_WIDTH == 150
+
+
+def test_publication_date_is_the_contents_or_blank():
+    from generator.pdf.cover import publication_date
+
+    assert publication_date("2023-02-10") == "2023年2月10日"
+    assert publication_date("") == ""
+    assert publication_date("2023年2月") == "2023年2月"  # as written
+
+
+def test_landscape_only_when_the_columns_need_it():
+    wide = _table("1.00", 14)
+    wide.wide = True
+    assert table_layout(wide).landscape is False  # 15 short columns fit a portrait page: no turn
+    crowded = _table("123456789.00", 14)
+    crowded.wide = True
+    assert table_layout(crowded).landscape is True  # amounts that cannot fit portrait
+    empty = _table("1.00", 20)
+    empty.wide, empty.empty, empty.rows = True, True, []
+    assert table_layout(empty).landscape is False  # an empty table stays portrait with its note
+
+
+def test_last_rows_kept_to_fill_a_fifth_of_the_next_page():
+    t = _table("1.00", 3)
+    t.rows = t.rows * 60
+    keep = table_layout(t).keep
+    assert 1 in keep and 2 not in keep  # the first two rows stay with the header
+    last = sorted(k for k in keep if k > 10)
+    assert last == list(range(last[0], 60))
+    heights = pagination._heights(t, False, table_layout(t).widths)
+    kept_height = heights[0] + sum(heights[1 + last[0]:])
+    assert kept_height >= pagination.MIN_FILL * pagination.text_height(False)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.document import build_document
+from generator.figures import shown
 from generator.files import write_atomically
+from generator.pdf import cover
 from generator.pdf.attachments import attachment_files
 from generator.pdf.dates import source_date, w3c
 from generator.pdf.html import Job, Meta, absolutize_images, prefix_ids, render_html, theme_dir
@@ -65,12 +67,43 @@ def publisher(site) -> str:
     return site.settings.publisher if site.settings else ""
 
 
+# The compendium's overview of its units: each unit's figures as its own disclosure states them ("—" when
+# it does not). This year's income and spending (本年收入合计/本年支出合计), which every template states,
+# not 收入总计/支出总计, which single-unit templates often leave out.
+OVERVIEW = (("income.total", "本年收入"), ("expenditure.total", "本年支出"), ("three_public.subtotal", "“三公”经费"))
+
+
+@dataclass
+class Cover:
+    """A unit PDF's cover: the title set in two parts (the unit's name on lines that break only between
+    words, at a fitted size; the rest), the issuing authority and the publication date."""
+
+    name: cover.NameLines
+    rest: str  # the title after the name; the whole title when it does not begin with the name
+    split: bool  # the title begins with the name (else the name is set above the title, smaller)
+    issuer: str
+    date: str
+
+
+def unit_cover(document) -> Cover:
+    """The issuing authority of a unit's disclosure is the unit itself (it publishes its own budget, and
+    its name signs the document); the date is the disclosure's `published`, blank without one."""
+    name, rest = cover.split_title(document.title, document.unit.name)
+    return Cover(cover.fitted(name or document.unit.name, cover.LARGEST if name else 16.0), rest, bool(name),
+                 document.unit.name, cover.publication_date(document.disclosure.published))
+
+
+def overview_rows(documents) -> list[dict]:
+    return [{"name": d.unit.name, "anchor": f"u{n}-top", "amounts": [shown(d.figures.value(f)) for f, _ in OVERVIEW]}
+            for n, d in enumerate(documents, start=1)]
+
+
 def unit_job(ctx, site, document=None, drawn=None) -> Job:
     document = prepare(ctx, site, document=document, drawn=drawn)
     date = source_date([ctx.entry.dir, ctx.entry.unit.dir / "unit.yaml"])
     meta = unit_meta(document, date)
     html = render_html("document.html.j2", theme_dir(), doc=document, meta=_meta_values(meta),
-                       publisher=publisher(site))
+                       cover=unit_cover(document))
     return Job(html, attachment_files(document), date)
 
 
@@ -82,7 +115,8 @@ def compendium_job(contexts: list, site, year: int) -> Job:
                 [f"{year}年", "预算公开", "汇编", *[d.unit.name for d in documents]], date)
     files = [f for d in documents for f in attachment_files(d)]
     html = render_html("compendium.html.j2", theme_dir(), docs=documents, year=year, meta=_meta_values(meta),
-                       publisher=publisher(site))
+                       publisher=publisher(site), overview=overview_rows(documents),
+                       overview_heads=[label for _, label in OVERVIEW])
     return Job(html, files, date)
 
 

@@ -174,3 +174,19 @@ def test_last_rows_kept_to_fill_a_fifth_of_the_next_page():
     heights = pagination._heights(t, False, table_layout(t).widths)
     kept_height = heights[0] + sum(heights[1 + last[0]:])
     assert kept_height >= pagination.MIN_FILL * pagination.text_height(False)
+
+
+def test_headings_before_a_table_and_notes_after_it_go_with_the_table():
+    from generator.document import HtmlBlock, TableBlock
+    from generator.pdf.html import print_blocks
+
+    t = _table("1.00", 2)
+    blocks = [HtmlBlock('<p>正文。</p>\n<h4 id="x">（四）单位整体支出绩效指标</h4>\n'), TableBlock(t),
+              HtmlBlock("<p>注：无政府采购预算，空表列示。</p>\n<p>其后的正文。</p>\n")]
+    printed = print_blocks(blocks)
+    assert [b.kind for b in printed] == ["html", "lead", "table", "note", "html"]
+    assert printed[1].html == '<h4 id="x">（四）单位整体支出绩效指标</h4>' and printed[1].table is t
+    assert printed[3].html == "<p>注：无政府采购预算，空表列示。</p>" and printed[3].table is t
+    assert "其后的正文" in printed[4].html and "正文。" in printed[0].html
+    # a heading in the middle of the narrative stays where it is
+    assert [b.kind for b in print_blocks([HtmlBlock("<h4>甲</h4><p>乙</p>"), TableBlock(t)])] == ["html", "table"]

@@ -454,13 +454,9 @@ def _reference_problem(target: str, is_image: bool, folders) -> str:
         return "图片不能引用其他网站" if is_image else ""
     if not is_image:
         return ""
-    base, project = folders()
-    resolved = (base / target).resolve() if not target.startswith("/") else None
-    if resolved is None or not resolved.is_relative_to(project):
-        return "超出项目目录"
-    if not resolved.exists():
-        return "文件不存在"
-    return ""
+    from generator.narrative_images import image_problem  # the policy the site and the PDF follow too
+
+    return image_problem(folders()[0], target)
 
 
 # ---- did-you-mean for N005 and N006 ------------------------------------------------------------

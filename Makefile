@@ -1,16 +1,18 @@
 # The two commands of the README: `make site` builds the example site and PDFs, `make test` runs the tests.
-PYTHON ?= python3
+# Where make is not installed yet, `bash scripts/site.sh` and `bash scripts/test.sh` do the same (and
+# scripts/setup.sh installs make). Everything runs in the project environment .venv (scripts/setup.sh).
+PYTHON := .venv/bin/python
 
 .PHONY: setup site test check golden bench
 
 setup:
 	bash scripts/setup.sh
 
-site: setup
-	$(PYTHON) -m generator build --pdf --compendium  # pages and PDFs share one pass and one set of charts
+site:
+	bash scripts/site.sh
 
-test: setup
-	$(PYTHON) -m pytest -q
+test:
+	bash scripts/test.sh
 
 check: setup
 	$(PYTHON) -m generator check

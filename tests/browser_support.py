@@ -48,6 +48,7 @@ class Browser:
         os.close(from_browser_write)
         self._buffer = b""
         self._next_id = 0
+        self.events: list[dict] = []  # what the browser reported unasked (console messages, log entries, …)
         try:
             targets = self.command("Target.getTargets")["targetInfos"]
             page = next(t for t in targets if t["type"] == "page")
@@ -66,7 +67,9 @@ class Browser:
         os.write(self._to_browser, json.dumps(message).encode("utf-8") + b"\0")
         while True:
             reply = self._read()
-            if reply.get("id") == self._next_id:
+            if "method" in reply and "id" not in reply:
+                self.events.append(reply)
+            elif reply.get("id") == self._next_id:
                 if "error" in reply:
                     raise BrowserError(f"{method}: {reply['error']}")
                 return reply.get("result", {})

@@ -229,7 +229,7 @@ def test_rebuild_keeps_the_pdfs_and_links_the_unit_pdf(tmp_path):
 
 
 def test_search_index_finds_chinese_word(site):
-    assert (site / "pagefind" / SITE_BUCKET / "pagefind-ui.js").is_file()
+    assert (site / "pagefind" / SITE_BUCKET / "pagefind.js").is_file()
     hits = []
     for path in site.glob("pagefind/*/fragment/*.pf_fragment"):
         fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
@@ -256,13 +256,13 @@ def test_search_buckets_one_bundle_each_listed_by_the_search_page(site):
                 for f in sorted(files) if f.startswith("fragment/")]
         assert urls and all(page_bucket(u.lstrip("/")) == bucket for u in urls), (bucket, urls)
         if bucket == SITE_BUCKET:
-            assert {"pagefind.js", "pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css"} <= files
+            assert {"pagefind.js", "pagefind-worker.js"} <= files
         else:
             assert not [f for f in files if f.endswith((".js", ".css")) or f.startswith("wasm.")], files
     page = parse(site / "search.html")
-    assert [e.get("href") for e in page.iter("link") if "pagefind" in (e.get("href") or "")] == [
-        "pagefind/site/pagefind-ui.css"]
-    assert "pagefind/site/pagefind-ui.js" in [e.get("src") for e in page.iter("script")]
+    # static/search.js imports pagefind.js from the primary bundle itself; pagefind's UI is not used
+    assert not [e for e in page.iter("link") if "pagefind" in (e.get("href") or "")]
+    assert [e.get("src") for e in page.iter("script")] == ["static/search.js"]
 
 
 def test_search_page_without_search_index_says_so(tmp_path):

@@ -403,7 +403,7 @@ def raw_html(ctx):
 
 
 @rule("N012", "正文引用了站外或项目外的文件", E,
-      "网站与 PDF 必须自包含、离线可用；图片等资源只能引用本单位目录中的文件，不能引用其他网站或项目外的路径。",
+      "网站与 PDF 必须自包含、离线可用；图片只能引用本年度目录中的图片文件（网站复制到页面旁，PDF 嵌入），不能引用其他网站、本机文件或本年度目录以外的路径。",
       "正文引用了“{target}”，{problem}", "把文件放到本年度目录中并用相对路径引用；外部网页链接请写成普通链接。",
       example="![](file:///etc/passwd)")
 def outside_references(ctx):
@@ -454,13 +454,9 @@ def _reference_problem(target: str, is_image: bool, folders) -> str:
         return "图片不能引用其他网站" if is_image else ""
     if not is_image:
         return ""
-    base, project = folders()
-    resolved = (base / target).resolve() if not target.startswith("/") else None
-    if resolved is None or not resolved.is_relative_to(project):
-        return "超出项目目录"
-    if not resolved.exists():
-        return "文件不存在"
-    return ""
+    from generator.narrative_images import image_problem  # the policy the site and the PDF follow too
+
+    return image_problem(folders()[0], target)
 
 
 # ---- did-you-mean for N005 and N006 ------------------------------------------------------------

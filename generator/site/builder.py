@@ -11,6 +11,7 @@ from an earlier build or rendered on another machine (shards):
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from generator.document import Document, build_document
 from generator.export import OneLine
 from generator.figures import shown
 from generator.markdown import slug
+from generator.narrative_images import narrative_images
 from generator.site import data, downloads, pages
 from generator.site.theme import copy_static, environment, theme_dirs
 
@@ -150,7 +152,20 @@ class UnitRenderer(PageWriter):
             json=data.json_name(doc), pdf=pdf_name(doc.unit_id, doc.year) if self.has_pdf(doc.unit_id, doc.year) else "",
         )
         self.render("disclosure.html", base + "index.html", page, doc=doc)
+        self.copy_images(ctx, base)
         return RenderedDisclosure(ctx, doc, drawn)
+
+    def copy_images(self, ctx, base: str) -> None:
+        """The narrative's images next to its page, where its relative <img src> find them (the policy:
+        generator/narrative_images.py)."""
+        narrative = ctx.entry.narrative
+        if narrative is None:
+            return
+        for relative, source in narrative_images(narrative.text, ctx.entry.dir):
+            target = self.output / base / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            self.written.append(target.relative_to(self.output).as_posix())
 
     def history(self, unit, docs: list[Document]) -> None:
         name = unit.unit.name

@@ -102,7 +102,9 @@ def build(content: Path, output: Path, *, progress=None, pdf_process=None, **opt
         if plan.up_to_date():
             return _up_to_date(plan, started, watch)
         with pdf_worker or nullcontext(), commit.Staged(output) as staged:
-            run = _Run(plan, _check(plan), staged, watch)
+            report = _check(plan)
+            watch.lap("check")
+            run = _Run(plan, report, staged, watch)
             run.reuse()
             run.render(progress, pdf_worker)
             if opts.shard is None:  # a shard makes its units only

@@ -537,9 +537,8 @@ def test_a_failed_search_index_fails_the_build_and_leaves_the_output_as_it_was(c
     shutil.copytree(content, edit_dir)
     unit = sorted(p.name for p in (edit_dir / "units").iterdir())[0]
     edit(edit_dir, unit, "一、", "一、 ")
-    real = search._run_pagefind
-    monkeypatch.setattr(search, "_run_pagefind", lambda site_dir, bucket, urls: (
-        "索引写入失败（测试）" if bucket != search.SITE_BUCKET else real(site_dir, bucket, urls)))
-    with pytest.raises(BuildFailed, match="pagefind 生成搜索索引失败：索引写入失败（测试）"):
+    failing = "import sys; sys.stderr.write('索引写入失败（测试）'); sys.exit(3)"  # a pagefind that fails
+    monkeypatch.setattr(search, "_executable", lambda: [sys.executable, "-c", failing])
+    with pytest.raises(BuildFailed, match="pagefind 生成搜索索引失败：pagefind 服务进程意外退出：索引写入失败（测试）"):
         build(edit_dir, output, jobs=1)
     assert tree(output) == before

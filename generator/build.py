@@ -354,7 +354,15 @@ class _Run:
     def search(self) -> None:
         if not self.plan.opts.search:
             return
-        self.searched = _index(self.staged, self.plan, self.units_out, self.rendered)
+        from generator.site.search import SearchIndexError, index_build
+
+        plan = self.plan
+        try:
+            self.searched = index_build(self.staged, plan.output, plan.cache_dir, plan.previous_search(),
+                                        set(plan.previous.units) if plan.patching else None, self.units_out, self.rendered,
+                                        plan.opts.jobs)
+        except SearchIndexError as error:
+            raise BuildFailed(str(error)) from None
         if sorted(self.searched.buckets) != sorted(self.buckets()):  # the search page lists what was written
             raise BuildFailed(f"搜索索引分组与搜索页不一致：{sorted(self.searched.buckets)}，{self.buckets()}")
         self.watch.lap("search")
@@ -391,41 +399,6 @@ class _Run:
 
 def _pages(files: list[str]) -> int:
     return sum(1 for f in files if f.endswith(".html"))
-
-
-def _index(staging: Path, plan: _Plan, units_out: dict, rendered: set[str]):
-    """The search indexes (generator.site.search), keyed by page: a unit's pages by its render key,
-    the site's own pages by their bytes. When patching, only the buckets that hold a rendered unit (and
-    the site bucket) can change: the indexer reads a view of their pages made of hard links, what it
-    writes is moved into staging, and the other buckets stay where they are in the output."""
-    from generator.site.search import SearchIndexError, index_site, page_bucket, unit_bucket
-
-    page_keys = {f: out.render_key for out in units_out.values() for f in out.files if f.endswith(".html")}
-    staged = [f for f in files_below(staging) if f.endswith(".html")]
-    pages = [f for f in staged if f not in page_keys] + list(page_keys)
-    site_dir = staging
-    if plan.patching:
-        site_dir = commit.staging(plan.output, "view")
-        link_files(staging, site_dir, staged)
-        touched = {page_bucket(f) for unit_id in rendered for f in units_out[unit_id].files}
-        touched |= {unit_bucket(unit_id) for unit_id in set(plan.previous.units) - set(units_out)}  # removed
-        kept = [f for unit_id, out in units_out.items() if unit_id not in rendered for f in out.files
-                if f.endswith(".html") and page_bucket(f) in touched]
-        link_files(plan.output, site_dir, kept)
-    try:
-        search = index_site(site_dir, pages, plan.cache_dir, plan.output, plan.previous_search(), plan.opts.jobs,
-                            page_keys=page_keys, link_reused=not plan.patching)
-        if site_dir != staging:
-            for bucket in search.indexed:
-                for name in search.buckets[bucket].files:
-                    (staging / name).parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(site_dir / name, staging / name)
-        return search
-    except SearchIndexError as error:
-        raise BuildFailed(str(error)) from None
-    finally:
-        if site_dir != staging:
-            shutil.rmtree(site_dir, ignore_errors=True)
 
 
 def _compendia(report, plan: _Plan, staging: Path, years: list[int], rendered: set[str]) -> None:

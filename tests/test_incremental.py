@@ -171,20 +171,21 @@ def test_a_removed_unit_is_taken_out_of_the_search_bucket_it_shared(work, tmp_pa
 
 
 def test_a_commit_cut_short_is_not_trusted_by_the_next_build(work, tmp_path, monkeypatch):
-    import generator.build as pipeline
+    import generator.commit as commit
 
     output = tmp_path / "site"
     build(work, output, jobs=1, search=False)
     edit(work, "unit-00001", "一、", "一、 ")
-    real_replace, calls = os.replace, []
+    real_move, calls = commit._move, []
 
-    def failing_replace(source, target):
+    def failing_move(source, target):
         calls.append(target)
-        if len(calls) == 3:
+        if len(calls) == 2:
             raise OSError("disk gone")
-        return real_replace(source, target)
+        return real_move(source, target)
 
-    monkeypatch.setattr(pipeline.os, "replace", failing_replace)
+    monkeypatch.setattr(commit, "_move", failing_move)
+    monkeypatch.setattr(commit, "_exchange", lambda a, b: False)  # every step a rename
     with pytest.raises(OSError):
         build(work, output, jobs=1, search=False)
     monkeypatch.undo()
@@ -195,20 +196,16 @@ def test_a_commit_cut_short_is_not_trusted_by_the_next_build(work, tmp_path, mon
     assert_same_tree(fresh, output)
 
 
-def test_staging_left_by_a_killed_build_is_removed_and_a_running_builds_is_kept(content, tmp_path):
-    import subprocess
-    import sys
-
+def test_staging_left_by_a_killed_build_is_removed(content, tmp_path):
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    abandoned = tmp_path / f".site.tmp-{gone.stdout.strip()}"  # that process has exited
-    running = tmp_path / ".site.tmp-1"  # pid 1 is always alive
-    for folder in (abandoned, running):
+    abandoned = [tmp_path / f".site.tmp-{gone.stdout.strip()}",  # that process has exited
+                 tmp_path / ".site.view-1"]  # pid 1 is alive, but no build holds the lock: a reused pid
+    for folder in abandoned:
         (folder / "units").mkdir(parents=True)
     build(content, tmp_path / "site", jobs=1, search=False)
-    assert not abandoned.exists()
-    assert running.is_dir()
-    for _ in range(600):  # the abandoned folder is freed by a detached process: wait for it
-        left = [p for p in tmp_path.iterdir() if p.name.startswith(".site.") and p != running]
+    assert not any(folder.exists() for folder in abandoned)
+    for _ in range(600):  # the abandoned folders are freed by a detached process: wait for it
+        left = [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
         if not left:
             break
         time.sleep(0.1)
@@ -540,9 +537,8 @@ def test_a_failed_search_index_fails_the_build_and_leaves_the_output_as_it_was(c
     shutil.copytree(content, edit_dir)
     unit = sorted(p.name for p in (edit_dir / "units").iterdir())[0]
     edit(edit_dir, unit, "一、", "一、 ")
-    real = search._run_pagefind
-    monkeypatch.setattr(search, "_run_pagefind", lambda site_dir, bucket, urls: (
-        "索引写入失败（测试）" if bucket != search.SITE_BUCKET else real(site_dir, bucket, urls)))
-    with pytest.raises(BuildFailed, match="pagefind 生成搜索索引失败：索引写入失败（测试）"):
+    failing = "import sys; sys.stderr.write('索引写入失败（测试）'); sys.exit(3)"  # a pagefind that fails
+    monkeypatch.setattr(search, "_executable", lambda: [sys.executable, "-c", failing])
+    with pytest.raises(BuildFailed, match="pagefind 生成搜索索引失败：pagefind 服务进程意外退出：索引写入失败（测试）"):
         build(edit_dir, output, jobs=1)
     assert tree(output) == before

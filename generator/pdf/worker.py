@@ -19,6 +19,7 @@ import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from generator.build_errors import BuildFailed
 from generator.files import write_atomically
 from generator.workers import spawn_pool, stop_pool
 
@@ -52,8 +53,6 @@ class PdfWorker:
     def results(self) -> list[float]:
         """Write each PDF submitted since the last call, once rendered; their seconds. Raises
         BuildFailed if one could not be made."""
-        from generator.build import BuildFailed
-
         pending, self.pending = self.pending, []
         seconds = []
         try:
@@ -116,7 +115,6 @@ def _exit_with_parent(parent: int) -> None:
 
 def render_pdf_job(job, name: str, content_root: Path, archival: bool) -> tuple[bytes, float]:
     """A PDF's bytes and the seconds they took (in a build's process or in a PDF process)."""
-    from generator.build import BuildFailed
     from generator.pdf.fetcher import ResourceRefused
     from generator.pdf.render import render_for
 

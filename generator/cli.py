@@ -328,6 +328,37 @@ def serve(
     run(content, output, port, pdf)
 
 
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def diff(
+    unit: str = typer.Argument(..., help="单位标识"),
+    year: Optional[int] = typer.Argument(None, help="年度；省略则取该单位最新年度"),
+    content: Path = ContentOption,
+    format: DiffFormat = typer.Option(DiffFormat.text, "--format", help="输出格式：text、json 或 markdown"),
+) -> None:
+    """本年与上年逐表逐行比较：功能分类类/款/项、经济分类款、“三公”经费、项目、政府采购；金额与增减%。"""
+    from generator.check import check_site
+    from generator.diff import markdown, year_diff_of
+
+    if not content.is_dir():
+        typer.echo(f"内容目录不存在：{content}", err=True)
+        raise typer.Exit(2)
+    report = check_site(content)
+    found = year_diff_of(report, unit, year)
+    if isinstance(found, str):
+        typer.echo(found, err=True)
+        raise typer.Exit(2)
+    if format is DiffFormat.json:
+        typer.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(markdown(found), nl=False)
+
+
 def main() -> None:
     try:
         app()

@@ -22,6 +22,7 @@ from generator.export import OneLine
 from generator.figures import shown
 from generator.markdown import slug
 from generator.site import data, downloads, pages
+from generator.site.changes import write_changes_pages
 from generator.site.theme import copy_static, environment, theme_dirs
 
 TOTALS = ("income.grand_total", "expenditure.grand_total", "expenditure.basic", "expenditure.project",
@@ -133,7 +134,9 @@ class UnitRenderer(PageWriter):
         """`contexts`: the unit's checked disclosures, oldest first."""
         rendered = [self.disclosure(unit, ctx) for ctx in contexts]
         if rendered:
-            self.history(unit, [r.document for r in rendered])
+            diffs = write_changes_pages(self, unit, contexts, unit_url(unit.id),
+                                        lambda u, y: disclosure_dir(u, y) + "index.html")
+            self.history(unit, [r.document for r in rendered], diffs)
         return [DisclosureSummary.of(r.document) for r in rendered], rendered
 
     def disclosure(self, unit, ctx) -> RenderedDisclosure:
@@ -152,7 +155,7 @@ class UnitRenderer(PageWriter):
         self.render("disclosure.html", base + "index.html", page, doc=doc)
         return RenderedDisclosure(ctx, doc, drawn)
 
-    def history(self, unit, docs: list[Document]) -> None:
+    def history(self, unit, docs: list[Document], diffs: list = ()) -> None:
         name = unit.unit.name
         rows = [pages.TotalsRow(name, d.year, disclosure_dir(d.unit_id, d.year) + "index.html", _amounts(d.figures))
                 for d in docs]
@@ -162,7 +165,8 @@ class UnitRenderer(PageWriter):
                    for p, d in zip(docs, docs[1:]) if d.year == p.year + 1]
         points = [(d.year, charts.FIGURE_LABELS[n], d.figures.value(n)) for d in docs for n in TREND]
         page = pages.UnitPage(unit.id, name, unit.unit.department, rows, changes,
-                              charts.trend(self.charts, name, points))
+                              charts.trend(self.charts, name, points),
+                              diffs=[pages.YearLink(year, url) for year, url in diffs])
         self.render("unit.html", unit_url(unit.id), page)
 
 

@@ -78,6 +78,7 @@ class UnitPage:
     years: list[TotalsRow]  # oldest first
     changes: list[TotalsRow]  # year-over-year differences, from the second year on
     chart: Chart | None  # multi-year trend, when several years exist
+    diffs: list[YearLink] = field(default_factory=list)  # each year's 与上年比较 page (generator/site/changes.py)
 
 
 @dataclass

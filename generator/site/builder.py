@@ -22,7 +22,7 @@ from generator.export import OneLine
 from generator.figures import shown
 from generator.markdown import slug
 from generator.site import data, downloads, pages
-from generator.site.changes import write_changes_pages
+from generator.site.changes import Formats, write_changes_pages
 from generator.site.theme import copy_static, environment, theme_dirs
 
 TOTALS = ("income.grand_total", "expenditure.grand_total", "expenditure.basic", "expenditure.project",
@@ -151,6 +151,7 @@ class UnitRenderer(PageWriter):
             charts=drawn,
             csv=[pages.Download(t.title, data.table_file(t)) for t in doc.tables],
             json=data.json_name(doc), pdf=pdf_name(doc.unit_id, doc.year) if self.has_pdf(doc.unit_id, doc.year) else "",
+            fmt=Formats,
         )
         self.render("disclosure.html", base + "index.html", page, doc=doc)
         return RenderedDisclosure(ctx, doc, drawn)

@@ -96,6 +96,7 @@ class DisclosurePage:
     csv: list[Download]
     json: str  # relative to the page
     pdf: str  # relative to the page, "" when no PDF exists
+    fmt: object = None  # amount formats of the corrections block (generator/site/changes.Formats)
 
 
 @dataclass

@@ -238,6 +238,13 @@ class Correction:
     def changed_sections(self) -> list:
         return [s for s in self.sections if s.changed_lines]
 
+    def rows(self) -> list[list[str]]:
+        """Every changed line as printed (the PDF): table, item, before, after, change, change %."""
+        from generator import diff
+
+        return [[s.title, line.title, diff.shown(line.before), diff.shown(line.after), diff.shown_change(line.change),
+                 diff.shown_percent(line.percent)] for s in self.changed_sections for line in s.changed_lines]
+
 
 @dataclass
 class History:

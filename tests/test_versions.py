@@ -128,3 +128,15 @@ def test_a_renamed_unit_keeps_its_history_and_a_deleted_unit_does_not_break_the_
     build(tree.content, output, search=False)
     assert (output / "units" / "renamed-office" / str(YEAR) / "index.html").is_file()
     assert not (output / "units" / "other-office").exists()
+
+
+def test_the_pdf_shows_the_corrections(tmp_path):
+    tree = repository(tmp_path)
+    output = tmp_path / "out"
+    build(tree.content, output, search=False, pdf=True, archival=False)
+    pdf = output / "units" / UNIT_ID / str(YEAR) / f"{UNIT_ID}-{YEAR}.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    tail = text[text.index("更正记录"):]
+    assert "2023-02-10" in tail and "2023-03-15" in tail
+    assert "行政运行与住房公积金科目录入有误，更正。" in tail
+    assert "50.00" in tail and "45.00" in tail

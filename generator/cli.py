@@ -359,6 +359,30 @@ def diff(
         typer.echo(markdown(found), nl=False)
 
 
+@app.command()
+def review(
+    base: str = typer.Argument("origin/main", help="比较基准（git 引用），如 origin/main"),
+    content: Path = ContentOption,
+    format: DiffFormat = typer.Option(DiffFormat.markdown, "--format", help="输出格式：markdown 或 json"),
+) -> None:
+    """审阅合并请求：列出相对 BASE 改动的公开，逐份 check --strict，并给出数据逐项改动。退出码 0 通过，1 未通过，2 用法错误。"""
+    from generator.review import ReviewError, markdown, review as run
+
+    if not content.is_dir():
+        typer.echo(f"内容目录不存在：{content}", err=True)
+        raise typer.Exit(2)
+    try:
+        result = run(content, base)
+    except ReviewError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2)
+    if format is DiffFormat.json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(markdown(result), nl=False)
+    raise typer.Exit(0 if result.passed else 1)
+
+
 def main() -> None:
     try:
         app()

@@ -259,6 +259,7 @@ def build(
     merge: list[Path] = typer.Option([], "--merge", help="合并分片：取用该分片输出目录中已生成的单位（可重复）"),
     clean: bool = typer.Option(False, "--clean", help="不复用上次的检查与生成结果，全部重新生成"),
     stats: Optional[Path] = typer.Option(None, "--stats", help="把本次构建的统计（含每份 PDF 耗时）写成 JSON，供基准测试用"),
+    bureau: bool = typer.Option(False, "--bureau", help="同时生成财政局内部的公开进度页（bureau/年度/），勿用于公开网站"),
 ) -> None:
     """生成静态网站（先检查内容；检查不通过则拒绝生成，原有输出保持不变）。未改动的单位直接沿用上次结果。"""
     from generator.build import BuildFailed, BuildRefused, build as build_site, parse_shard
@@ -271,7 +272,7 @@ def build(
     try:
         result = build_site(content, output, search=not no_search, pdf=pdf, compendium=compendium,
                             archival=not plain, jobs=jobs, shard=part, merge=list(merge), reuse=not clean,
-                            progress=_progress_bar)
+                            progress=_progress_bar, bureau=bureau)
     except BuildRefused as refused:
         for diagnostic in refused.report.diagnostics:
             if diagnostic.acknowledged is None:

@@ -21,7 +21,7 @@ from generator.document import Document, build_document
 from generator.export import OneLine
 from generator.figures import shown
 from generator.markdown import slug
-from generator.site import data, downloads, pages
+from generator.site import comparison, data, downloads, pages
 from generator.site.changes import Formats, write_changes_pages
 from generator.site.theme import copy_static, environment, theme_dirs
 
@@ -63,12 +63,14 @@ class DisclosureSummary:
     amounts: list[str]  # TOTALS, formatted ("—" when unknown)
     expenditure: str  # CHARTED (本年支出合计), exact text, "" when unknown (the year chart)
     resources: list[str]  # its entries in the year's data package, each a line of JSON (export.one_line)
+    parts: list[str] = field(default_factory=list)  # the 三公 parts of the year comparison (site/comparison.py)
 
     @classmethod
     def of(cls, doc: Document) -> "DisclosureSummary":
         total = doc.figures.value(CHARTED)
         return cls(doc.unit_id, doc.year, doc.unit.name, doc.unit.department or "", _amounts(doc.figures),
-                   "" if total is None else str(total), data.year_resources(doc))
+                   "" if total is None else str(total), data.year_resources(doc),
+                   [shown(doc.figures.value(name)) for name in comparison.PARTS])
 
     @property
     def url(self) -> str:
@@ -205,8 +207,11 @@ class ListPages(PageWriter):
         resources = [OneLine(r) for s in summaries for r in s.resources]  # as the manifest kept them
         self.write(self.output / name, data.package(f"budget-{year}", f"{self.settings.title} {year}年预算数据", resources))
         compendium = downloads.compendium_link(year, [self.output])
+        compared = comparison.comparison(year, summaries)
+        self.write(self.output / compared.csv, comparison.comparison_csv(compared))
         self.render("year.html", f"years/{year}/index.html",
-                    pages.YearPage(year, [s.row() for s in summaries], self._year_chart(year), name, compendium))
+                    pages.YearPage(year, [s.row() for s in summaries], self._year_chart(year), name, compendium,
+                                   comparison=compared))
 
     def home(self) -> None:
         latest = self.years[0] if self.years else None

@@ -50,6 +50,7 @@ class YearPage:
     chart: Chart | None
     datapackage: str  # relative to the site root
     compendium: str = ""  # the year's compendium PDF, relative to the site root; "" if not built
+    comparison: object = None  # generator.site.comparison.Comparison: the units side by side, each ordering
 
 
 @dataclass

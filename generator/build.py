@@ -37,6 +37,7 @@ class BuildOptions:
     shard: tuple[int, int] | None = None  # (k, n): build only the k-th of n parts of the units
     merge: list[Path] = field(default_factory=list)  # shard outputs to take units from
     reuse: bool = True  # reuse unchanged units (and check results) from the last build
+    bureau: bool = False  # the finance bureau's pages (generator/site/bureau.py): intranet builds only
 
 
 @dataclass
@@ -259,7 +260,7 @@ def _options_key(content: Path, opts: BuildOptions) -> str:
     """The site-wide inputs (settings, profiles, catalogue, code, themes) and the options that shape output."""
     theme = _site_theme(content)
     flags = [f"search={opts.search}", f"live={opts.live_reload}", f"pdf={opts.pdf}", f"archival={opts.archival}",
-             f"theme={theme}", f"date={os.environ.get('SOURCE_DATE_EPOCH', '')}"]
+             f"theme={theme}", f"date={os.environ.get('SOURCE_DATE_EPOCH', '')}", f"bureau={opts.bureau}"]
     key = fingerprint.site_key(content, "build", *flags)
     return hashlib.sha256((key + fingerprint.hash_tree(theme) if theme else key).encode()).hexdigest()
 
@@ -346,6 +347,11 @@ class _Run:
         lists = ListPages(self.report.site, self.staged, self.years, summaries, plan.cache_dir / "charts",
                           opts.live_reload, search_buckets=self.buckets())
         lists.render_all()
+        if opts.bureau:  # the finance bureau's intranet pages, never on the public site
+            from generator.site.builder import disclosure_dir
+            from generator.site.bureau import write_bureau_pages
+
+            write_bureau_pages(lists, self.report, lambda u, y: disclosure_dir(u, y) + "index.html")
         self.listed = lists.pages
         if opts.live_reload:  # what the preview polls: it changes whenever an input of the output changes
             (self.staged / "build-id.txt").write_text(plan.build_id(), encoding="utf-8")

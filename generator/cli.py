@@ -260,6 +260,7 @@ def build(
     merge: list[Path] = typer.Option([], "--merge", help="合并分片：取用该分片输出目录中已生成的单位（可重复）"),
     clean: bool = typer.Option(False, "--clean", help="不复用上次的检查与生成结果，全部重新生成"),
     stats: Optional[Path] = typer.Option(None, "--stats", help="把本次构建的统计（含每份 PDF 耗时）写成 JSON，供基准测试用"),
+    bureau: bool = typer.Option(False, "--bureau", help="同时生成财政局内部的公开进度页（bureau/年度/），勿用于公开网站"),
 ) -> None:
     """生成静态网站（先检查内容；检查不通过则拒绝生成，原有输出保持不变）。未改动的单位直接沿用上次结果。"""
     from generator.build import BuildFailed, BuildRefused, build as build_site, parse_shard
@@ -272,7 +273,7 @@ def build(
     try:
         result = build_site(content, output, search=not no_search, pdf=pdf, compendium=compendium,
                             archival=not plain, jobs=jobs, shard=part, merge=list(merge), reuse=not clean,
-                            progress=_progress_bar)
+                            progress=_progress_bar, bureau=bureau)
     except BuildRefused as refused:
         for diagnostic in refused.report.diagnostics:
             if diagnostic.acknowledged is None:
@@ -327,6 +328,61 @@ def serve(
     from generator.serve import serve as run
 
     run(content, output, port, pdf)
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def diff(
+    unit: str = typer.Argument(..., help="单位标识"),
+    year: Optional[int] = typer.Argument(None, help="年度；省略则取该单位最新年度"),
+    content: Path = ContentOption,
+    format: DiffFormat = typer.Option(DiffFormat.text, "--format", help="输出格式：text、json 或 markdown"),
+) -> None:
+    """本年与上年逐表逐行比较：功能分类类/款/项、经济分类款、“三公”经费、项目、政府采购；金额与增减%。"""
+    from generator.check import check_site
+    from generator.diff import markdown, year_diff_of
+
+    if not content.is_dir():
+        typer.echo(f"内容目录不存在：{content}", err=True)
+        raise typer.Exit(2)
+    report = check_site(content)
+    found = year_diff_of(report, unit, year)
+    if isinstance(found, str):
+        typer.echo(found, err=True)
+        raise typer.Exit(2)
+    if format is DiffFormat.json:
+        typer.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(markdown(found), nl=False)
+
+
+@app.command()
+def review(
+    base: str = typer.Argument("origin/main", help="比较基准（git 引用），如 origin/main"),
+    content: Path = ContentOption,
+    format: DiffFormat = typer.Option(DiffFormat.markdown, "--format", help="输出格式：markdown 或 json"),
+) -> None:
+    """审阅合并请求：列出相对 BASE 改动的公开，逐份 check --strict，并给出数据逐项改动。退出码 0 通过，1 未通过，2 用法错误。"""
+    from generator.review import ReviewError, markdown, review as run
+
+    if not content.is_dir():
+        typer.echo(f"内容目录不存在：{content}", err=True)
+        raise typer.Exit(2)
+    try:
+        result = run(content, base)
+    except ReviewError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2)
+    if format is DiffFormat.json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(markdown(result), nl=False)
+    raise typer.Exit(0 if result.passed else 1)
 
 
 def main() -> None:

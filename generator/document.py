@@ -96,6 +96,7 @@ class Document:
     disclosure: object  # generator.model.Disclosure
     figures: object  # generator.figures.Figures
     profile: object
+    versions: object = None  # generator.versions.History when the disclosure was corrected after publication
 
     @property
     def tables(self) -> list[Table]:
@@ -251,7 +252,16 @@ def build_document(ctx, site) -> Document:
         report_title=_fill(profile.report_title, name, year, b.kind) if front else "",
         explanation_title=_fill(profile.explanation_title, name, year, b.kind) if front else "",
         front_tables=front, sections=sections, disclosure=disclosure, figures=ctx.figures, profile=profile,
+        versions=_corrected_history(site, entry),
     )
+
+
+def _corrected_history(site, entry):
+    """The disclosure's versions (generator/versions.py), only when it was corrected after publication."""
+    from generator.versions import history_of
+
+    history = history_of(site, entry)
+    return history if history is not None and history.corrections else None
 
 
 def _renumber(sections: list[DocSection], style: str) -> None:

@@ -151,4 +151,7 @@ def content_keys(content: Path, cache_dir: Path | None = None) -> dict[str, str]
     if cache_dir is not None:
         root = hashlib.sha256(str(Path(content).resolve()).encode("utf-8")).hexdigest()[:16]
         memo = cache_dir / f"stat-{root}.json"
-    return unit_keys(content, site_key(content, "check"), memo)
+    keys = unit_keys(content, site_key(content, "check"), memo)
+    from generator.versions import fold_into_keys  # a unit's git history, when the site shows versions
+
+    return fold_into_keys(content, keys)

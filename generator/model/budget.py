@@ -301,6 +301,13 @@ class Acknowledgement(Strict):
     reason: Text = described("理由（为什么公开文本如此、为何不更正）")
 
 
+class CorrectionNote(Strict):
+    """更正说明：公开后更正的日期与说明（站点启用 versions 时，与 git 记录的更正逐日对应）。"""
+
+    date: Text = described("更正日期（提交更正的日期），如 2024-03-15")
+    note: Text = described("更正说明：更正了什么、为什么")
+
+
 class Disclosure(Strict):
     """budget.yaml：某单位某年度的预算公开数据。"""
 
@@ -308,6 +315,7 @@ class Disclosure(Strict):
     profile: Text = described("公开模板标识；省略时用 unit.yaml 或站点默认模板", default="")
     title: Text = described("标题（省略时按模板生成）", default="")
     published: Text = described("公开日期，如 2023-02-10", default="")
+    corrections: list[CorrectionNote] = described("更正说明：公开后每次更正一条（日期与说明）", default_factory=list)
     institutions: list[Institution] = described("机构设置表；省略时由单位信息生成", default_factory=list)
     functional: list[FunctionalLine] = described("支出功能分类 项级明细", default_factory=list)
     economic: list[EconomicLine] = described("一般公共预算基本支出 经济分类 款级明细", default_factory=list)

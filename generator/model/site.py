@@ -30,6 +30,14 @@ class GlossaryEntry(Strict):
     definition: Text = described("解释；可用 {level} 代表本单位的预算级次（市级/区级…）")
 
 
+class BureauYear(Strict):
+    """财政局视图中的一个年度：应公开的单位，以及起算公开期限的预算批复日期。"""
+
+    year: int = described("预算年度", ge=1990, le=2100)
+    approved: Text = described("预算批复日期，如 2024-01-25；公开期限为批复后 20 日", default="")
+    units: list[Text] = described("本年度应公开的单位标识（content/units/ 下的目录名）", default_factory=list)
+
+
 class SiteSettings(Strict):
     """site.yaml：站点设置。"""
 
@@ -41,3 +49,7 @@ class SiteSettings(Strict):
     default_profile: Text = described("默认公开模板标识")
     theme: Text = described("站点主题目录（相对 content/ 的上级目录）；覆盖默认主题中的同名模板", default="")
     glossary: list[GlossaryEntry] = described("默认名词解释", default_factory=list)
+    versions: bool = described("按 git 提交记录显示公开后的更正（公开日期、每次更正的日期、改动与更正说明）",
+                               default=False)
+    bureau: list[BureauYear] = described("财政局视图：每年度应公开的单位与预算批复日期（build --bureau 时生成）",
+                                         default_factory=list)

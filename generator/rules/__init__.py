@@ -47,6 +47,8 @@ FAMILIES = {
     "N": "正文与数据一致",
     "Y": "跨年度",
     "D": "偏差确认",
+    "V": "版本与更正",
+    "R": "审阅",
 }
 
 
@@ -210,6 +212,7 @@ def load_all() -> dict[str, Rule]:
         procurement,
         staleness,
         three_public,
+        versions_rules,
     )
 
     return REGISTRY

@@ -23,7 +23,8 @@ from generator.export import OneLine
 from generator.figures import shown
 from generator.markdown import slug
 from generator.narrative_images import narrative_images
-from generator.site import data, downloads, pages
+from generator.site import comparison, data, downloads, pages
+from generator.site.changes import Formats, write_changes_pages
 from generator.site.theme import copy_static, environment, theme_dirs
 
 TOTALS = ("income.grand_total", "expenditure.grand_total", "expenditure.basic", "expenditure.project",
@@ -64,12 +65,14 @@ class DisclosureSummary:
     amounts: list[str]  # TOTALS, formatted ("—" when unknown)
     expenditure: str  # CHARTED (本年支出合计), exact text, "" when unknown (the year chart)
     resources: list[str]  # its entries in the year's data package, each a line of JSON (export.one_line)
+    parts: list[str] = field(default_factory=list)  # the 三公 parts of the year comparison (site/comparison.py)
 
     @classmethod
     def of(cls, doc: Document) -> "DisclosureSummary":
         total = doc.figures.value(CHARTED)
         return cls(doc.unit_id, doc.year, doc.unit.name, doc.unit.department or "", _amounts(doc.figures),
-                   "" if total is None else str(total), data.year_resources(doc))
+                   "" if total is None else str(total), data.year_resources(doc),
+                   [shown(doc.figures.value(name)) for name in comparison.PARTS])
 
     @property
     def url(self) -> str:
@@ -135,7 +138,9 @@ class UnitRenderer(PageWriter):
         """`contexts`: the unit's checked disclosures, oldest first."""
         rendered = [self.disclosure(unit, ctx) for ctx in contexts]
         if rendered:
-            self.history(unit, [r.document for r in rendered])
+            diffs = write_changes_pages(self, unit, contexts, unit_url(unit.id),
+                                        lambda u, y: disclosure_dir(u, y) + "index.html")
+            self.history(unit, [r.document for r in rendered], diffs)
         return [DisclosureSummary.of(r.document) for r in rendered], rendered
 
     def disclosure(self, unit, ctx) -> RenderedDisclosure:
@@ -150,6 +155,7 @@ class UnitRenderer(PageWriter):
             charts=drawn,
             csv=[pages.Download(t.title, data.table_file(t)) for t in doc.tables],
             json=data.json_name(doc), pdf=pdf_name(doc.unit_id, doc.year) if self.has_pdf(doc.unit_id, doc.year) else "",
+            fmt=Formats,
         )
         self.render("disclosure.html", base + "index.html", page, doc=doc)
         self.copy_images(ctx, base)
@@ -167,7 +173,7 @@ class UnitRenderer(PageWriter):
             shutil.copyfile(source, target)
             self.written.append(target.relative_to(self.output).as_posix())
 
-    def history(self, unit, docs: list[Document]) -> None:
+    def history(self, unit, docs: list[Document], diffs: list = ()) -> None:
         name = unit.unit.name
         rows = [pages.TotalsRow(name, d.year, disclosure_dir(d.unit_id, d.year) + "index.html", _amounts(d.figures))
                 for d in docs]
@@ -177,7 +183,8 @@ class UnitRenderer(PageWriter):
                    for p, d in zip(docs, docs[1:]) if d.year == p.year + 1]
         points = [(d.year, charts.FIGURE_LABELS[n], d.figures.value(n)) for d in docs for n in TREND]
         page = pages.UnitPage(unit.id, name, unit.unit.department, rows, changes,
-                              charts.trend(self.charts, name, points))
+                              charts.trend(self.charts, name, points),
+                              diffs=[pages.YearLink(year, url) for year, url in diffs])
         self.render("unit.html", unit_url(unit.id), page)
 
 
@@ -215,8 +222,11 @@ class ListPages(PageWriter):
         resources = [OneLine(r) for s in summaries for r in s.resources]  # as the manifest kept them
         self.write(self.output / name, data.package(f"budget-{year}", f"{self.settings.title} {year}年预算数据", resources))
         compendium = downloads.compendium_link(year, [self.output])
+        compared = comparison.comparison(year, summaries)
+        self.write(self.output / compared.csv, comparison.comparison_csv(compared))
         self.render("year.html", f"years/{year}/index.html",
-                    pages.YearPage(year, [s.row() for s in summaries], self._year_chart(year), name, compendium))
+                    pages.YearPage(year, [s.row() for s in summaries], self._year_chart(year), name, compendium,
+                                   comparison=compared))
 
     def home(self) -> None:
         latest = self.years[0] if self.years else None

@@ -50,6 +50,7 @@ class YearPage:
     chart: Chart | None
     datapackage: str  # relative to the site root
     compendium: str = ""  # the year's compendium PDF, relative to the site root; "" if not built
+    comparison: object = None  # generator.site.comparison.Comparison: the units side by side, each ordering
 
 
 @dataclass
@@ -78,6 +79,7 @@ class UnitPage:
     years: list[TotalsRow]  # oldest first
     changes: list[TotalsRow]  # year-over-year differences, from the second year on
     chart: Chart | None  # multi-year trend, when several years exist
+    diffs: list[YearLink] = field(default_factory=list)  # each year's 与上年比较 page (generator/site/changes.py)
 
 
 @dataclass
@@ -95,6 +97,7 @@ class DisclosurePage:
     csv: list[Download]
     json: str  # relative to the page
     pdf: str  # relative to the page, "" when no PDF exists
+    fmt: object = None  # amount formats of the corrections block (generator/site/changes.Formats)
 
 
 @dataclass

@@ -37,6 +37,7 @@ from generator.workers import spawn_pool, stop_pool
 LISTEN_BACKLOG = 128  # connections the kernel queues before accept(): a page and its assets come at once
 MAX_PATH = 1024  # characters in a request path below the base path; the site's own are far shorter
 BUILD_ID = "build-id.txt"
+STOP_SECONDS = 10  # for an idle builder to stop its PDF process and exit
 
 
 # -- the outcome of a rebuild, made in the builder process -----------------------------------------------
@@ -172,23 +173,45 @@ class Builder:
     def __init__(self, content: Path, output: Path, pdf: bool = False):
         self.content, self.output, self.pdf = content, output, pdf
         self.pool = None
+        self.busy = False
 
     def rebuild(self, changed: list[str] | None = None) -> Outcome:
         if self.pool is None:
             self.pool = spawn_pool(1, initializer=_quiet_interrupt)
         future = self.pool.submit(rebuild_preview, self.content, self.output, self.pdf)
         process = next(iter((getattr(self.pool, "_processes", None) or {}).values()), None)
+        self.busy = True
         try:
-            return future.result()
+            outcome = future.result()
+            self.busy = False
+            return outcome
         except BrokenProcessPool:
+            self.busy = False
             self.pool.shutdown(wait=False)
             self.pool = None
             return Outcome(failure=_crash_message(process, changed), watched=fallback_watched(self.content))
 
     def stop(self) -> None:
-        if self.pool is not None:
-            stop_pool(self.pool)
-            self.pool = None
+        """An idle builder is asked to stop its PDF process and exit, so that it leaves nothing to clean
+        up (multiprocessing would warn of leaked semaphores); one still building is stopped at once."""
+        if self.pool is None:
+            return
+        pool, self.pool = self.pool, None
+        try:
+            if not self.busy:
+                pool.submit(_stop_resident).result(timeout=STOP_SECONDS)
+                pool.shutdown(wait=True)
+                return
+        except Exception:
+            pass
+        stop_pool(pool)
+
+
+def _stop_resident() -> None:
+    """In the builder process, at the end of `serve`."""
+    worker = _resident.pop("pdf", None)
+    if worker is not None:
+        worker.stop()
 
 
 def _crash_message(process, changed: list[str] | None) -> str:

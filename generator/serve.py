@@ -308,18 +308,23 @@ def error_page(outcome: Outcome, base_path: str) -> bytes:
 
 def _problem_html(problem: Problem, explained: set[str]) -> str:
     severity = "error" if problem.severity == "错误" else "warning" if problem.severity == "警告" else "info"
-    why = ""
-    if problem.title or problem.rationale:
-        opened = " open" if problem.code not in explained else ""
-        explained.add(problem.code)
-        why = (f"<details{opened}><summary>{html.escape(problem.code)} {html.escape(problem.title)}</summary>"
-               f"<p>为什么：{html.escape(problem.rationale)}</p><p>怎么改：{html.escape(problem.fix)}</p></details>")
+    why = _explanation(problem, explained)
     then = "".join(f"<li>由此导致：<code>{html.escape(c.location)}</code> {html.escape(c.code)} "
-                   f"{html.escape(c.message)}</li>" for c in problem.consequences)
+                   f"{html.escape(c.message)}{_explanation(c, explained)}</li>" for c in problem.consequences)
     return (f"<li class=\"problem {severity}\"><p class=\"where\"><code>{html.escape(problem.location)}</code>"
             f"<span class=\"code\">{html.escape(problem.code)}</span>[{html.escape(problem.severity)}]</p>"
             f"<p class=\"message\">{html.escape(problem.message)}</p>{why}"
             + (f"<ul class=\"consequences\">{then}</ul>" if then else "") + "</li>")
+
+
+def _explanation(problem: Problem, explained: set[str]) -> str:
+    """The rule's why and how, open for the first diagnostic of each rule on the page."""
+    if not (problem.title or problem.rationale):
+        return ""
+    opened = " open" if problem.code not in explained else ""
+    explained.add(problem.code)
+    return (f"<details{opened}><summary>{html.escape(problem.code)} {html.escape(problem.title)}</summary>"
+            f"<p>为什么：{html.escape(problem.rationale)}</p><p>怎么改：{html.escape(problem.fix)}</p></details>")
 
 
 def _is_page(relative: str) -> bool:

@@ -339,7 +339,7 @@ def test_an_invalid_edit_shows_every_diagnostic_with_its_rule_and_a_fix_brings_t
         status, page = fetch_status(unit_page(server))
         assert status == 500
         registry = load_all()
-        for d in expected:
+        for d in expected + [c for d in expected for c in d.consequences]:  # with those they explain
             assert str(d.location) in page and d.location.line > 0  # file:line:col
             assert html.escape(d.message) in page and d.code in page
             assert html.escape(registry[d.code].rationale) in page and html.escape(registry[d.code].fix) in page

@@ -13,8 +13,6 @@ fails can leave its jobs running in a resident process.
 
 from __future__ import annotations
 
-import os
-import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -22,8 +20,6 @@ from pathlib import Path
 from generator.build_errors import BuildFailed
 from generator.files import write_atomically
 from generator.workers import spawn_pool, stop_pool
-
-PARENT_POLL_SECONDS = 1.0
 
 
 class PdfWorker:
@@ -97,20 +93,11 @@ class PdfWorker:
 
 def load_engine(content_root: Path) -> None:
     """WeasyPrint, the font configuration and the print stylesheet, kept for the PDFs to come. (The
-    process's first task, so it also starts the watch on the process that started it.)"""
+    process exits with the process that started it, even idle: generator.workers.spawn_pool.)"""
     from generator.pdf.html import theme_dir
     from generator.pdf.render import engine
 
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     engine(theme_dir(), [content_root])
-
-
-def _exit_with_parent(parent: int) -> None:
-    """Exit once the process that started this one is gone (killed, say): an idle resident process is
-    not told, and would otherwise wait for jobs, holding WeasyPrint's memory, for ever."""
-    while os.getppid() == parent:
-        time.sleep(PARENT_POLL_SECONDS)
-    os._exit(0)
 
 
 def render_pdf_job(job, name: str, content_root: Path, archival: bool) -> tuple[bytes, float]:

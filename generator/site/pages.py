@@ -61,7 +61,7 @@ class UnitLink:
 
 @dataclass
 class UnitGroup:
-    name: str  # the department (主管部门), or 其他单位
+    name: str  # the department (主管部门), 其他单位, or "" when no unit names a department (one list)
     units: list[UnitLink]
 
 
@@ -95,6 +95,13 @@ class DisclosurePage:
     csv: list[Download]
     json: str  # relative to the page
     pdf: str  # relative to the page, "" when no PDF exists
+
+    @property
+    def loose_charts(self) -> list[Chart]:
+        """Charts of no section shown: listed together after the document (each other chart stands at
+        the end of the section it illustrates, `Chart.section`)."""
+        shown = {s.id for s in self.doc.sections}
+        return [c for c in self.charts if c.section not in shown]
 
 
 @dataclass

@@ -26,7 +26,7 @@ from generator.model.budget import SOURCE_LABELS, SPENDING_KINDS
 FONT = "PingFang SC, Hiragino Sans GB, Microsoft YaHei, Noto Sans CJK SC, Source Han Sans SC, sans-serif"
 WIDTH = 340  # px: fits a 390 px phone with the page and figure margins (site.css), unscaled
 TEXT = 16  # px: the body size of the site (15 px on a phone)
-LINE = 22  # px between text lines
+LINE = 24  # px between text lines: the height of a CJK text box at TEXT px (1.45 em), so none overlaps the next
 BAR = 14  # px: a bar's thickness
 GAP = 10  # px after each item
 COLOURS = ("#1f5a96", "#c0602a", "#4f8a33", "#8a4fa8", "#6b6b6b", "#b8860b")  # ≥ 3:1 against white

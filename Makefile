@@ -19,3 +19,8 @@ check: setup
 
 golden: setup
 	UPDATE_GOLDEN=1 $(PYTHON) -m pytest -q tests -k golden
+
+# Screenshots of every page kind at 1280 and 390 px and of every PDF page, into build/shots/ (scripts/shots.py).
+.PHONY: shots
+shots: setup
+	$(PYTHON) scripts/shots.py

@@ -53,3 +53,9 @@ class SiteSettings(Strict):
                                default=False)
     bureau: list[BureauYear] = described("财政局视图：每年度应公开的单位与预算批复日期（build --bureau 时生成）",
                                          default_factory=list)
+
+    # ---- Government-site conventions (政府网站规范): shown in every page's footer; each line only when given ----
+    organizer: Text = described("主办单位，显示在页脚；省略时为 publisher（发布机关）", default="")
+    site_code: Text = described("政府网站标识码，如 1310000001；显示在页脚", default="")
+    icp: Text = described("ICP备案号，如 冀ICP备12345678号；显示在页脚", default="")
+    police_record: Text = described("公安机关备案号，如 冀公网安备13010202000001号；显示在页脚", default="")

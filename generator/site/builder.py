@@ -31,6 +31,7 @@ TOTALS = ("income.grand_total", "expenditure.grand_total", "expenditure.basic", 
           "three_public.subtotal")
 CHARTED = "expenditure.total"  # 本年支出合计: the year chart's bars, what every disclosure calls its 支出预算
 TREND = ("expenditure.total", "expenditure.basic", "expenditure.project")  # the unit history's lines
+OTHER_UNITS = "其他单位"  # the units index group of units that neither name nor are a 主管部门
 
 
 def unit_url(unit_id: str) -> str:
@@ -239,14 +240,23 @@ class ListPages(PageWriter):
         by_unit: dict[str, list[DisclosureSummary]] = {}
         for summary in self.summaries:
             by_unit.setdefault(summary.unit_id, []).append(summary)
+        links = {unit_id: pages.UnitLink(found[-1].name, unit_url(unit_id), [pages.YearLink(s.year, s.url) for s in found])
+                 for unit_id, found in sorted(by_unit.items())}
+        departments = {by_unit[u][-1].department for u in links} - {""}
         groups: dict[str, list[pages.UnitLink]] = {}
-        for unit_id in sorted(by_unit):
-            found = by_unit[unit_id]
-            years = [pages.YearLink(s.year, s.url) for s in found]
-            group = found[-1].department or found[-1].name
-            groups.setdefault(group, []).append(pages.UnitLink(found[-1].name, unit_url(unit_id), years))
-        page = pages.UnitsPage([pages.UnitGroup(name, groups[name]) for name in sorted(groups)])
-        self.render("units.html", "units/index.html", page)
+        for unit_id, link in links.items():
+            department = by_unit[unit_id][-1].department
+            if department:
+                groups.setdefault(department, []).append(link)
+            elif link.name in departments:  # a 主管部门 itself heads its group, listed once, first
+                groups.setdefault(link.name, []).insert(0, link)
+            else:
+                groups.setdefault(OTHER_UNITS, []).append(link)
+        if list(groups) == [OTHER_UNITS]:
+            groups = {"": groups[OTHER_UNITS]}  # no unit names a 主管部门: one list, no group heading
+        named = sorted(name for name in groups if name not in ("", OTHER_UNITS))
+        order = named + [name for name in ("", OTHER_UNITS) if name in groups]
+        self.render("units.html", "units/index.html", pages.UnitsPage([pages.UnitGroup(n, groups[n]) for n in order]))
 
     def glossary(self) -> None:
         entries = self.settings.glossary if self.settings else []

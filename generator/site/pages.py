@@ -62,7 +62,7 @@ class UnitLink:
 
 @dataclass
 class UnitGroup:
-    name: str  # the department (主管部门), or 其他单位
+    name: str  # the department (主管部门), 其他单位, or "" when no unit names a department (one list)
     units: list[UnitLink]
 
 
@@ -98,6 +98,13 @@ class DisclosurePage:
     json: str  # relative to the page
     pdf: str  # relative to the page, "" when no PDF exists
     fmt: object = None  # amount formats of the corrections block (generator/site/changes.Formats)
+
+    @property
+    def loose_charts(self) -> list[Chart]:
+        """Charts of no section shown: listed together after the document (each other chart stands at
+        the end of the section it illustrates, `Chart.section`)."""
+        shown = {s.id for s in self.doc.sections}
+        return [c for c in self.charts if c.section not in shown]
 
 
 @dataclass

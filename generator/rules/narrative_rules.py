@@ -455,7 +455,10 @@ def _reference_problem(target: str, is_image: bool, folders) -> str:
     if not is_image:
         return ""
     base, project = folders()
-    resolved = (base / target).resolve() if not target.startswith("/") else None
+    try:
+        resolved = (base / target).resolve() if not target.startswith("/") else None
+    except (OSError, RuntimeError, ValueError):  # a link that loops, a NUL in the path
+        return "路径无法解析（循环的符号链接或含有非法字符）"
     if resolved is None or not resolved.is_relative_to(project):
         return "超出项目目录"
     if not resolved.exists():

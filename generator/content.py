@@ -213,6 +213,10 @@ def _load_model(site: Site, path: Path, model, required: bool, builtin: bool = F
     site.diagnostics.extend(_yaml_problems(site, doc))
     if doc.data is None and doc.problems:
         return doc, None
+    if doc.data is None and required:  # one problem, not one per field it lacks
+        site.diagnostics.append(Diagnostic("S003", Severity.ERROR, f"文件 {path.name} 是空的（没有任何内容）",
+                                           Location(display, 1, 1), expected="“键: 值”形式的内容", found="（空文件）"))
+        return doc, None
     instance, problems = schema_errors.validate(doc, model, display)
     site.diagnostics.extend(problems)
     return doc, instance
@@ -348,6 +352,18 @@ def _profile_for(site: Site, entry: YearEntry) -> Profile | None:
         wanted, field_path = entry.disclosure.profile, ("profile",)
     elif entry.unit.unit and entry.unit.unit.profile:
         wanted = entry.unit.unit.profile
+    elif entry.unit.unit is None:
+        # unit.yaml is missing or was refused (its problem is reported): the profile it names, if it still
+        # names one, else none at all. Guessing the site's default would judge the narrative against
+        # another template and add its section errors to the one real problem.
+        data = entry.unit.doc.data if entry.unit.doc is not None else None
+        written = data.get("profile") if isinstance(data, dict) else None
+        if isinstance(written, str) and written in site.profiles:
+            wanted = written
+        elif isinstance(data, dict) and written is None and site.settings:
+            wanted = site.settings.default_profile  # only another field is wrong: the default applies
+        else:
+            return None
     elif site.settings:
         wanted = site.settings.default_profile
     if wanted in site.profiles:

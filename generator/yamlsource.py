@@ -42,6 +42,7 @@ SPECIAL_FLOAT = re.compile(r"^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$")
 STR_TAG, INT_TAG, FLOAT_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 BOOL_TAG, NULL_TAG = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
 SEQ_TAG, MAP_TAG = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+UNTAGGED = "tag:budgetsite,untagged"  # a scalar written without a tag, typed by `_scalar` from its text
 SAFE_TAGS = {STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG, NULL_TAG, SEQ_TAG, MAP_TAG, "tag:yaml.org,2002:timestamp"}
 
 
@@ -62,13 +63,14 @@ class _Loader(_Parser):
     """The parser, without PyYAML's resolver work for every node.
 
     A BaseLoader has no implicit or path resolvers, so its `resolve` always answers the default tag of
-    the node's kind (str, seq, map); it is only asked about nodes without an explicit tag, so explicit
-    tags (`!!python/object`…) still reach `_construct` and are refused there.
+    the node's kind (seq, map; for a scalar UNTAGGED, which `_scalar` types); it is only asked about
+    nodes without an explicit tag, so explicit tags (`!!python/object`…) still reach `_construct` and
+    are refused there, and an explicit `!!str` stays text (`!!str 576.77` is text, as "576.77" is).
     """
 
     def resolve(self, kind, value, implicit):
         if kind is _ScalarNode:
-            return STR_TAG
+            return UNTAGGED
         if kind is _SequenceNode:
             return SEQ_TAG
         return MAP_TAG
@@ -82,6 +84,7 @@ class _Loader(_Parser):
 
 if _Parser.yaml_implicit_resolvers or _Parser.yaml_path_resolvers:  # someone registered resolvers: honour them
     _Loader = _Parser  # noqa: F811
+    UNTAGGED = STR_TAG  # noqa: F811 (their resolver tags plain text str: an explicit !!str looks the same)
 
 # Plain text can only be typed when it starts like a number or like one of the words of NULLS and BOOLS.
 _NUMBER_START = frozenset("+-.0123456789")
@@ -90,7 +93,7 @@ _WORD_START = frozenset(w[0] for w in (*NULLS, *BOOLS) if w)
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     """Type a scalar the way YAML 1.1 safe loading does, but with Decimal for real numbers."""
-    if node.tag != STR_TAG:
+    if node.tag != UNTAGGED:
         return _tagged_scalar(node)
     text = node.value
     if node.style or text >= "\x80":
@@ -119,8 +122,8 @@ def _tagged_scalar(node: yaml.ScalarNode) -> Any:
     if tag not in SAFE_TAGS:
         raise UnsafeTag(node)
     plain = node.style in (None, "")
-    if tag == STR_TAG and not plain:
-        return text  # quoted or block: always text
+    if tag == STR_TAG and (not plain or UNTAGGED != STR_TAG):
+        return text  # quoted or block, or tagged !!str: always text
     if tag in (STR_TAG, NULL_TAG) and text in NULLS:
         return None
     if tag in (STR_TAG, BOOL_TAG) and text in BOOLS:

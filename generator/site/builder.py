@@ -20,7 +20,7 @@ from generator.charts import ChartRenderer
 from generator.document import Document, build_document
 from generator.export import OneLine
 from generator.figures import shown
-from generator.markdown import slug
+from generator.markdown import slug, unique_id
 from generator.site import data, downloads, pages
 from generator.site.theme import copy_static, environment, theme_dirs
 
@@ -226,6 +226,8 @@ class ListPages(PageWriter):
     def glossary(self) -> None:
         entries = self.settings.glossary if self.settings else []
         level = "本级"
-        views = [pages.GlossaryEntryView(f"term-{slug(e.term)}", e.term, e.definition.replace("{level}", level))
+        used: set[str] = set()  # terms that differ only in spaces or hyphens have the same slug
+        views = [pages.GlossaryEntryView(unique_id(f"term-{slug(e.term)}", used), e.term,
+                                         e.definition.replace("{level}", level))
                  for e in entries]
         self.render("glossary.html", "glossary.html", pages.GlossaryPage(level, views))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.yamlsource import YamlDocument, load_builtin_yaml, load_yaml
+from generator.yamlsource import YamlDocument, YamlProblem, load_builtin_yaml, load_yaml
 
 BUILTIN = Path(__file__).parent / "data" / "catalogue"
+CODE_LENGTHS = {"functional": (3, 5, 7), "economic": (3, 5)}  # 类, 款, 项 (the economic one has no 项)
+KIND_NAMES = {"functional": "功能分类", "economic": "经济分类"}
 
 
 @dataclass
@@ -40,15 +42,61 @@ class Catalogue:
         candidates = (c for c in self.table(kind) if len(c) == len(code) and c != code)
         return sorted(candidates, key=lambda c: _nearness(c, code))[:limit]
 
-    def extend(self, kind: str, doc: YamlDocument) -> None:
+    def extend(self, kind: str, doc: YamlDocument, trusted: bool = False) -> None:
+        """Add a catalogue file's codes. A site's own file is checked first: each entry that is not a code
+        of its level with a name (or a list of names) is reported where it is written (S016) and left out."""
         self.documents.append(doc)
+        if not trusted:
+            entries_problems(kind, doc)
         if not isinstance(doc.data, dict):
             return
         table = self.table(kind)
         for code, names in doc.data.items():
+            if not trusted and _entry_problem(kind, code, names) is not None:
+                continue
             listed = [names] if isinstance(names, str) else [str(n) for n in names or []]
             if listed:
                 table[str(code)] = listed
+
+
+def entries_problems(kind: str, doc: YamlDocument) -> None:
+    """S016 problems of a site catalogue file, added to the document's problems (reported with them)."""
+    if doc.data is None:
+        return  # empty, or unreadable (already reported)
+    if not isinstance(doc.data, dict):
+        doc.problems.append(YamlProblem(
+            "S016", f"科目目录文件应为“编码: 名称”的映射，实为{_shape(doc.data)}", 1, 1, path=()))
+        return
+    for code, names in doc.data.items():
+        problem = _entry_problem(kind, code, names)
+        if problem is not None:
+            line, column = doc.position((code,))
+            doc.problems.append(YamlProblem("S016", problem, line, column, path=(code,)))
+
+
+def _entry_problem(kind: str, code, names) -> str | None:
+    lengths = CODE_LENGTHS[kind]
+    written = str(code) if isinstance(code, (str, int)) and not isinstance(code, bool) else None
+    if written is None or not (written.isascii() and written.isdigit() and len(written) in lengths):
+        shown = "、".join(str(n) for n in lengths)
+        return f"科目编码“{code}”不合法：{KIND_NAMES[kind]}编码应为 {shown} 位数字（建议加引号，如 \"2010101\"）"
+    listed = [names] if isinstance(names, str) else names if isinstance(names, list) else None
+    if not listed or not all(isinstance(n, str) and n.strip() for n in listed):
+        return (f"科目 {written} 的名称应为文字，或文字的列表（第一个为正式名称，其余为别名），"
+                f"实为{_shape(names)}")
+    return None
+
+
+def _shape(value) -> str:
+    if isinstance(value, dict):
+        return "映射"
+    if isinstance(value, list):
+        return "列表" if value else "空列表"
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return f"是/否 {value}"
+    return f"“{value}”" if isinstance(value, str) else f"数字 {value}"
 
 
 def _nearness(candidate: str, code: str) -> tuple:
@@ -68,13 +116,15 @@ def _edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def load_catalogue(extra_dir: Path | None) -> Catalogue:
-    """Built-in catalogue, then the site's own files of the same shape (which may override)."""
+def load_catalogue(extra_dir: Path | None, may_read=None) -> Catalogue:
+    """Built-in catalogue, then the site's own files of the same shape (which may override).
+    `may_read(path)`: whether a site file may be read (see content.readable)."""
     catalogue = Catalogue()
     for kind in ("functional", "economic"):
         builtin = BUILTIN / f"{kind}.yaml"
         if builtin.exists():
-            catalogue.extend(kind, load_builtin_yaml(builtin))
-        if extra_dir is not None and (extra_dir / f"{kind}.yaml").exists():
-            catalogue.extend(kind, load_yaml(extra_dir / f"{kind}.yaml"))
+            catalogue.extend(kind, load_builtin_yaml(builtin), trusted=True)
+        own = extra_dir / f"{kind}.yaml" if extra_dir is not None else None
+        if own is not None and (may_read is None or may_read(own)) and own.exists():
+            catalogue.extend(kind, load_yaml(own))
     return catalogue

@@ -122,5 +122,5 @@ def relative(path: Path, root: Path, resolved_root: Path | None = None) -> str:
     `root` again when the caller already has it."""
     try:
         return path.resolve().relative_to(resolved_root or root.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside `root`, or a link that loops (RuntimeError before 3.13)
         return path.as_posix()

@@ -34,23 +34,52 @@ def files_under(root: Path) -> list[str]:
     return sorted(found)
 
 
-def _walk(directory: str, prefix: str, found: list[str]) -> None:
+def _walk(directory: str, prefix: str, found: list[str], within: frozenset = frozenset()) -> None:
+    """`within`: the real paths of the folders being walked, so that a link back to one of them (a loop)
+    is taken as a file (a broken link, whose text is its content) instead of being walked forever."""
+    within = within | {os.path.realpath(directory)}
     with os.scandir(directory) as entries:
         for entry in entries:
             if entry.name.startswith(".") or entry.name == "__pycache__" or entry.name.endswith(".pyc"):
                 continue
-            if entry.is_dir():
-                _walk(entry.path, prefix + entry.name + "/", found)
+            if _is_dir(entry) and not (entry.is_symlink() and os.path.realpath(entry.path) in within):
+                _walk(entry.path, prefix + entry.name + "/", found, within)
             else:
                 found.append(prefix + entry.name)
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link that loops
+        return False
+
+
+def _read(path: str) -> bytes:
+    """A file's bytes; a link that loops or leads nowhere is its link text (check reports it, S014)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        if os.path.islink(path):
+            return b"link:" + os.fsencode(os.readlink(path))
+        raise
+
+
+def _stat(path: str) -> os.stat_result:
+    try:
+        return os.stat(path)
+    except OSError:
+        if os.path.islink(path):
+            return os.lstat(path)
+        raise
 
 
 def hash_files(digest, root: Path, label: str = "") -> None:
     """Names and bytes of every file below `root`, in a stable order."""
     base = str(root)
     for name in files_under(root):
-        with open(os.path.join(base, name) if name else base, "rb") as handle:
-            data = handle.read()
+        data = _read(os.path.join(base, name) if name else base)
         digest.update(f"{label}/{name}\0{len(data)}\0".encode("utf-8"))
         digest.update(data)
 
@@ -104,7 +133,7 @@ def unit_keys(content: Path, base: str, memo: Path | None = None) -> dict[str, s
     read = False
     with os.scandir(units) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
-            if not entry.is_dir():
+            if not _is_dir(entry):
                 continue
             stamp, newest = _stamp(entry.path)
             previous = known.get(entry.name)
@@ -126,7 +155,7 @@ def _stamp(directory: str) -> tuple[str, int]:
     """A digest of the names and stat of every file below `directory`, and the newest change time."""
     digest, newest = hashlib.sha256(), 0
     for name in files_under(Path(directory)):
-        info = os.stat(os.path.join(directory, name))
+        info = _stat(os.path.join(directory, name))
         digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0".encode())
         newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
     return digest.hexdigest(), newest

@@ -32,6 +32,28 @@ def is_local_image(src: str) -> bool:
     return ".." not in re.split(r"[/\\]", parts.path)
 
 
+# The ids the page templates give their own elements (themes/default/templates, themes/print): fixed ones,
+# and the prefixes of those made from a table, section, chart, group or glossary term. A heading whose
+# slug is one of them, or starts with one of the prefixes or with "h-", gets "h-" before it: no template
+# id starts with "h-", so a heading id can never be the id of something else on the page.
+TEMPLATE_IDS = frozenset({"main", "report", "report-h", "charts", "charts-h", "downloads", "downloads-h", "latest",
+                          "years", "search", "top", "explanation"})
+TEMPLATE_ID_PREFIXES = ("t-", "s-", "chart-", "g-", "term-", "h-")
+
+
+def heading_id(text: str) -> str:
+    """The anchor a heading's text asks for, kept clear of the ids the templates use."""
+    wanted = slug(text)
+    if wanted in TEMPLATE_IDS or wanted.startswith(TEMPLATE_ID_PREFIXES):
+        return "h-" + wanted
+    return wanted
+
+
+def unique_id(wanted: str, used: set[str]) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3`…: the first not in `used` (which it is added to)."""
+    return _unique(wanted, used)
+
+
 def _unique(wanted: str, used: set[str]) -> str:
     candidate, n = wanted, 2
     while candidate in used:
@@ -46,7 +68,7 @@ def _anchor_headings(state) -> None:
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and not token.attrGet("id"):
             inline = tokens[i + 1]
-            token.attrSet("id", _unique(slug(inline.content), used))
+            token.attrSet("id", _unique(heading_id(inline.content), used))
 
 
 def _mark_links(state) -> None:

@@ -30,7 +30,7 @@ def parse_money(value: object) -> Decimal:
         hint = written.replace(",", "") if THOUSANDS.match(written) else written
         try:
             Decimal(hint)
-            suggestion = f"，请直接写 {hint}（不加引号、不加千分位逗号）"
+            suggestion = f"，请直接写 {hint}（不加引号或 !!str、不加千分位逗号）"
         except InvalidOperation:
             suggestion = "，请去掉引号，写成数字（小数点用“.”）"
         raise ValueError(f"金额应为数字，实际写成了文本 \"{value}\"{suggestion}")
@@ -64,8 +64,14 @@ def total(values: Iterable[Decimal | None]) -> Decimal:
 
 
 def decimals_of(amount: Decimal) -> int:
-    exponent = amount.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    """The decimals the amount's value has: trailing zeros do not count (576.770 has two, as 576.77)."""
+    _, digits, exponent = amount.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0 or not any(digits):
+        return 0
+    places, last = -exponent, len(digits) - 1
+    while places and last >= 0 and digits[last] == 0:
+        places, last = places - 1, last - 1
+    return places
 
 
 def fmt(amount: Decimal | None, blank_zero: bool = False) -> str:

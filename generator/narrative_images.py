@@ -33,7 +33,7 @@ def image_problem(folder: Path, src: str) -> str:
     year_folder = folder.resolve()
     try:
         resolved = (year_folder / path).resolve()
-    except (OSError, RuntimeError):  # a symlink loop
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the path
         return "文件无法读取"
     if not resolved.is_relative_to(year_folder):
         return "超出本年度目录"

@@ -52,7 +52,8 @@ def explain(text: str, exc: yaml.MarkedYAMLError) -> Mistake | None:
         return None
     lines = _LINE_BREAK.split(text)
     last = min(mark.line, len(lines) - 1)
-    for finder in (_tab, _full_width_space, _full_width_colon, _missing_space, _unclosed_quote, _colon_in_value,
+    for finder in (_tab, _full_width_space, _full_width_colon, _missing_space, _unclosed_quote, _text_after_quote,
+                   _colon_in_value,
                    _missing_colon, _reserved_start, _indentation, _other_character):
         found = finder(lines, last, exc)
         if found is not None:
@@ -83,6 +84,8 @@ _TRANSLATIONS = (
     ("block end", "列表项“-”或键的缩进与同级没有对齐"),
     ("unhashable key", "键不能是列表或映射"),
     ("unknown escape character", "双引号内的反斜杠“\\”写法不对；如要写反斜杠本身，请改用单引号"),
+    ("hexdecimal number", "双引号内“\\x”“\\u”之后应为十六进制数字；如要写反斜杠本身，请改用单引号"),
+    ("hexadecimal number", "双引号内“\\x”“\\u”之后应为十六进制数字；如要写反斜杠本身，请改用单引号"),
     ("cannot start any token", "值不能以此字符开头，请给整个值加引号"),
     ("did not find expected <document start>", "文件中有多余的内容，请检查缩进"),
     ("expected a single document", "一个文件只能有一份内容，请删除“---”分隔线"),
@@ -238,6 +241,22 @@ def _unclosed_quote(lines, last, exc) -> Mistake | None:
             continue
         return None  # a text on several lines that closes before the error: not the mistake
     return None
+
+
+def _text_after_quote(lines, last, exc) -> Mistake | None:
+    """A quoted value followed by more text on its line (名称: "行政" 运行): the quote ends the value."""
+    mark = exc.problem_mark
+    if mark is None or mark.line >= len(lines) or "quoted scalar" in (exc.context or ""):
+        return None  # a mistake inside the quotes (an escape) is not one after them
+    line = lines[mark.line]
+    value = _value_text(line)
+    if not value or value[0] not in "'\"":
+        return None
+    column = line.index(value, _indent(line))
+    if _closing_quote(lines, mark.line, column) != mark.line or mark.column <= column:
+        return None
+    return Mistake("引号之后还有文字：引号内才是值，引号一结束值就结束了；请把整个值放进引号中", mark.line + 1,
+                   mark.column + 1)
 
 
 def _quote_mistake(quote: str, line: int, column: int) -> Mistake:

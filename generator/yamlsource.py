@@ -20,6 +20,15 @@ from generator import yamlhints
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_EXPANDED_NODES = 200_000
+# Lists and mappings inside one another: no disclosure needs more than a few levels; tens of thousands
+# (a run of "[") overflow the C stack of the parser's composer (a segmentation fault, not an exception).
+MAX_DEPTH = 100
+# Characters that are not text: C0 controls but tab, line feed and carriage return; DEL; C1 controls;
+# the non-characters U+FFFE and U+FFFF. (PyYAML refuses them raw; a "\e" or "\x01" escape makes them.)
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "退格", 0x0B: "垂直制表", 0x0C: "换页", 0x1B: "ESC", 0x7F: "DEL",
+                 0x85: "NEL", 0xFFFE: "非字符", 0xFFFF: "非字符"}
+MAX_CONTROL_REPORTS = 20  # per file: the first lines that hold one are enough to find the rest
 
 _Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # C parser; scalars are typed below
 
@@ -33,6 +42,7 @@ SPECIAL_FLOAT = re.compile(r"^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$")
 STR_TAG, INT_TAG, FLOAT_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 BOOL_TAG, NULL_TAG = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
 SEQ_TAG, MAP_TAG = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+UNTAGGED = "tag:budgetsite,untagged"  # a scalar written without a tag, typed by `_scalar` from its text
 SAFE_TAGS = {STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG, NULL_TAG, SEQ_TAG, MAP_TAG, "tag:yaml.org,2002:timestamp"}
 
 
@@ -53,13 +63,14 @@ class _Loader(_Parser):
     """The parser, without PyYAML's resolver work for every node.
 
     A BaseLoader has no implicit or path resolvers, so its `resolve` always answers the default tag of
-    the node's kind (str, seq, map); it is only asked about nodes without an explicit tag, so explicit
-    tags (`!!python/object`…) still reach `_construct` and are refused there.
+    the node's kind (seq, map; for a scalar UNTAGGED, which `_scalar` types); it is only asked about
+    nodes without an explicit tag, so explicit tags (`!!python/object`…) still reach `_construct` and
+    are refused there, and an explicit `!!str` stays text (`!!str 576.77` is text, as "576.77" is).
     """
 
     def resolve(self, kind, value, implicit):
         if kind is _ScalarNode:
-            return STR_TAG
+            return UNTAGGED
         if kind is _SequenceNode:
             return SEQ_TAG
         return MAP_TAG
@@ -73,6 +84,7 @@ class _Loader(_Parser):
 
 if _Parser.yaml_implicit_resolvers or _Parser.yaml_path_resolvers:  # someone registered resolvers: honour them
     _Loader = _Parser  # noqa: F811
+    UNTAGGED = STR_TAG  # noqa: F811 (their resolver tags plain text str: an explicit !!str looks the same)
 
 # Plain text can only be typed when it starts like a number or like one of the words of NULLS and BOOLS.
 _NUMBER_START = frozenset("+-.0123456789")
@@ -81,7 +93,7 @@ _WORD_START = frozenset(w[0] for w in (*NULLS, *BOOLS) if w)
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     """Type a scalar the way YAML 1.1 safe loading does, but with Decimal for real numbers."""
-    if node.tag != STR_TAG:
+    if node.tag != UNTAGGED:
         return _tagged_scalar(node)
     text = node.value
     if node.style or text >= "\x80":
@@ -110,8 +122,8 @@ def _tagged_scalar(node: yaml.ScalarNode) -> Any:
     if tag not in SAFE_TAGS:
         raise UnsafeTag(node)
     plain = node.style in (None, "")
-    if tag == STR_TAG and not plain:
-        return text  # quoted or block: always text
+    if tag == STR_TAG and (not plain or UNTAGGED != STR_TAG):
+        return text  # quoted or block, or tagged !!str: always text
     if tag in (STR_TAG, NULL_TAG) and text in NULLS:
         return None
     if tag in (STR_TAG, BOOL_TAG) and text in BOOLS:
@@ -360,6 +372,43 @@ def _list_index(step: Any, count: int) -> int | None:
     return next((j for j in range(count) if j == step), None)
 
 
+def control_name(char: str) -> str:
+    """How a message names a control character: U+001B（ESC）."""
+    code = ord(char)
+    name = CONTROL_NAMES.get(code, "控制字符")
+    return f"U+{code:04X}（{name}）"
+
+
+def control_problems(text: str, what: str = "文本") -> list[YamlProblem]:
+    """S015 for the first control character of each line that has one (at most MAX_CONTROL_REPORTS)."""
+    problems: list[YamlProblem] = []
+    seen_lines: set[int] = set()
+    for match in CONTROL.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if line in seen_lines:
+            continue
+        seen_lines.add(line)
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        problems.append(YamlProblem(
+            "S015", f"{what}中含有控制字符 {control_name(match.group())}，它不是文字，不能出现在公开内容中",
+            line, column, detail=control_name(match.group())))
+        if len(problems) >= MAX_CONTROL_REPORTS:
+            break
+    return problems
+
+
+def decode_problem(raw: bytes, exc: UnicodeDecodeError) -> YamlProblem:
+    """S001 at the first byte that is not UTF-8: its line and column (characters), in Chinese."""
+    start = exc.start
+    line_start = raw.rfind(b"\n", 0, start) + 1
+    line = raw.count(b"\n", 0, start) + 1
+    column = len(raw[line_start:start].decode("utf-8-sig", errors="replace")) + 1
+    return YamlProblem(
+        "S001", f"文件不是 UTF-8 编码：第 {line} 行第 {column} 列的字节 0x{raw[start]:02X} 不能按 UTF-8 读取"
+                f"（多为 GBK 等其他编码保存的文件）；请用 UTF-8 编码另存此文件", line, column,
+        detail=str(exc))
+
+
 def load_yaml(path: Path) -> YamlDocument:
     """Load one YAML file; never raises for bad content, returns problems instead."""
     doc = YamlDocument(path=path, data=None)
@@ -376,7 +425,7 @@ def load_yaml(path: Path) -> YamlDocument:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        doc.problems.append(YamlProblem("S001", f"文件不是 UTF-8 编码（第 {exc.start} 字节）", 1, 1))
+        doc.problems.append(decode_problem(raw, exc))
         return doc
     return parse_yaml_text(text, doc)
 
@@ -388,6 +437,82 @@ def load_builtin_yaml(path: Path) -> YamlDocument:
 
 
 def parse_yaml_text(text: str, doc: YamlDocument) -> YamlDocument:
+    """Parse `text` into `doc`. Checked before the parser sees it: control characters (which it would
+    refuse with a message in English) and nesting depth (which could crash it)."""
+    controls = control_problems(text) if CONTROL.search(text) else []
+    if controls:
+        doc.problems.extend(controls)
+        return doc
+    deep = _too_deep(text)
+    if deep is not None:
+        doc.problems.append(deep)
+        return doc
+    doc = _parse(text, doc)
+    if doc.data is not None and "\\" in text:  # an escape ("\e", "\x01") may have written a control character
+        controls = _escaped_controls(doc)
+        if controls:  # like a syntax error: the file is not used (its values would only add consequences)
+            doc.problems.extend(controls)
+            doc.data = None
+    return doc
+
+
+# A line's leading run of spaces, block indicators ("- ", "? ") and anchors or tags: a block collection
+# nested in another starts at a greater column, so block nesting is at most the longest such run.
+_BLOCK_PREFIX = re.compile(r"^(?:[ \t]|[-?](?=[ \t])|[&!][^ \t\n]*(?=[ \t])){%d}" % (MAX_DEPTH // 2), re.M)
+
+
+def _too_deep(text: str) -> YamlProblem | None:
+    """S010 where the nesting first goes beyond MAX_DEPTH. Nesting is at most the number of "[" and "{"
+    (flow) plus the longest block prefix; only when either could reach half the bound are the parser's
+    events read (the parser itself is iterative: only composing the nodes recurses)."""
+    if text.count("[") + text.count("{") < MAX_DEPTH // 2 and not _BLOCK_PREFIX.search(text):
+        return None
+    loader = _Parser(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return YamlProblem(
+                        "S010", f"列表或映射嵌套超过 {MAX_DEPTH} 层（多为误输入了大量“[”“{{”或缩进），文件不予解析",
+                        mark.line + 1, mark.column + 1)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # a syntax error comes first: the parse reports it
+    finally:
+        loader.dispose()
+    return None
+
+
+def _escaped_controls(doc: YamlDocument) -> list[YamlProblem]:
+    """S015 for each text value (or key) holding a control character, where it is written."""
+    problems: list[YamlProblem] = []
+    stack: list[tuple[tuple, Any]] = [((), doc.data)]
+    while stack and len(problems) < MAX_CONTROL_REPORTS:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and CONTROL.search(key):
+                    problems.append(_control_at(doc, path + (key,), CONTROL.search(key).group()))
+                stack.append((path + (key,), item))
+        elif isinstance(value, list):
+            stack.extend((path + (i,), item) for i, item in enumerate(value))
+        elif isinstance(value, str) and CONTROL.search(value):
+            problems.append(_control_at(doc, path, CONTROL.search(value).group()))
+    return sorted(problems, key=lambda p: (p.line, p.column))
+
+
+def _control_at(doc: YamlDocument, path: tuple, char: str) -> YamlProblem:
+    line, column = doc.position(path)
+    return YamlProblem("S015", f"值中含有控制字符 {control_name(char)}（由转义写法“\\…”写入），它不是文字，"
+                               f"不能出现在公开内容中", line, column, path=path, detail=control_name(char))
+
+
+def _parse(text: str, doc: YamlDocument) -> YamlDocument:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

@@ -298,7 +298,7 @@ def test_unit_directory_may_not_point_outside_content(site_tree):
                                        encoding="utf-8")
     os.symlink(outside, site_tree.content / "units" / "evil", target_is_directory=True)
     report = check_site(site_tree.content)
-    assert "S009" in codes(report)
+    assert "S014" in codes(report)
     assert "evil" not in [unit.id for unit in report.site.units]
 
 

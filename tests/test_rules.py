@@ -96,6 +96,16 @@ def _append(path: tuple, value) -> Callable[[dict], None]:
 BUDGET_FILE = lambda t: t.budget_path()  # noqa: E731
 NARRATIVE_FILE = lambda t: t.narrative_path()  # noqa: E731
 UNIT_FILE = lambda t: t.unit_path()  # noqa: E731
+CATALOGUE_FILE = lambda t: t.content / "catalogue" / "functional.yaml"  # noqa: E731
+
+
+def _catalogue_linked_outside(t: SiteTree) -> None:
+    """content/catalogue/functional.yaml, a symbolic link to a file outside content/."""
+    outside = t.root / "outside.yaml"
+    outside.parent.mkdir(parents=True, exist_ok=True)
+    outside.write_text('"2010101": 行政运行\n', encoding="utf-8")
+    CATALOGUE_FILE(t).parent.mkdir(parents=True, exist_ok=True)
+    CATALOGUE_FILE(t).symlink_to(outside)
 
 # Last year's disclosure as a later year's previous_year records it (see BUDGET["previous_year"]).
 PRIOR_YEAR = {
@@ -158,6 +168,10 @@ CASES: dict[str, Case] = {
     "S009": Case(lambda t: t.patch_unit({"id": "other-office"}), UNIT_FILE, "id: other-office"),
     "S010": Case(lambda t: t.put_file(f"units/{UNIT_ID}/{YEAR}/budget.yaml",
                                       "year: 2023\n" + ("# 填充\n" * 300_000)), BUDGET_FILE, "year"),
+    "S014": Case(_catalogue_linked_outside, CATALOGUE_FILE),
+    "S015": Case(raw_budget(lambda s: s.replace("name: 行政运行", 'name: "行政运行\\e[31m"', 1)), BUDGET_FILE,
+                 "行政运行"),
+    "S016": Case(lambda t: t.put_file("catalogue/functional.yaml", '"2010101": 5\n'), CATALOGUE_FILE, '"2010101"'),
     "S011": Case(raw_budget(lambda s: s.replace("  income:\n    total: 100.00\n",
                                                 "  income:\n    total: 100.00\n    total: 100.00\n", 1)),
                  BUDGET_FILE, "total: 100.00"),
@@ -620,7 +634,8 @@ def test_rule_codes_are_stable_shape():
     import re
 
     assert all(re.fullmatch(r"[A-Z]\d{3}", code) for code in REGISTRY)
-    assert LOAD_CODES == ["N015", "N016", "S001", "S002", "S003", "S004", "S005", "S009", "S010", "S011", "S012", "S013"]
+    assert LOAD_CODES == ["N015", "N016", "S001", "S002", "S003", "S004", "S005", "S009", "S010", "S011", "S012", "S013",
+                          "S014", "S015", "S016"]
 
 
 def test_rules_doc_is_up_to_date():

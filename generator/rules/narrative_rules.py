@@ -14,7 +14,10 @@ from generator.narrative_figures import Statement, extract
 from generator.rules import declare, rule
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
-RAW_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+# An HTML tag, but not an autolink (<http://…>, <mailto:…>, <someone@example.org>): CommonMark makes those
+# links, which the page shows as links.
+RAW_HTML = re.compile(r"<(?!(?:https?|ftp)://[^\s<>]+>|mailto:[^\s<>]+>|[^\s<>@:/]+@[^\s<>@]+>)"
+                      r"\s*/?\s*[a-zA-Z][^>]*>", re.I)
 LINK_TARGET = re.compile(r"!?\[[^\]]*\]\(\s*<?(?P<target>[^)\s>]+)")
 CHANGE_PARTS = {
     "change.expenditure.total": ["change.expenditure.basic", "change.expenditure.project"],

@@ -21,7 +21,7 @@ from generator.charts import ChartRenderer
 from generator.document import Document, build_document
 from generator.export import OneLine
 from generator.figures import shown
-from generator.markdown import slug
+from generator.markdown import slug, unique_id
 from generator.narrative_images import narrative_images
 from generator.site import comparison, data, downloads, pages
 from generator.site.changes import Formats, write_changes_pages
@@ -261,6 +261,8 @@ class ListPages(PageWriter):
     def glossary(self) -> None:
         entries = self.settings.glossary if self.settings else []
         level = "本级"
-        views = [pages.GlossaryEntryView(f"term-{slug(e.term)}", e.term, e.definition.replace("{level}", level))
+        used: set[str] = set()  # terms that differ only in spaces or hyphens have the same slug
+        views = [pages.GlossaryEntryView(unique_id(f"term-{slug(e.term)}", used), e.term,
+                                         e.definition.replace("{level}", level))
                  for e in entries]
         self.render("glossary.html", "glossary.html", pages.GlossaryPage(level, views))

@@ -12,6 +12,8 @@ failing example really fails.
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -154,6 +156,38 @@ def _profile_with_schedule(t: SiteTree) -> None:
     t.patch_unit({"profile": "tangshan-with-schedule"})
 
 
+def _git(root: Path, *args: str, date: str | None = None) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "财政局", "GIT_AUTHOR_EMAIL": "cz@example.org",
+           "GIT_COMMITTER_NAME": "财政局", "GIT_COMMITTER_EMAIL": "cz@example.org"}
+    if date:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{date}T10:00:00+08:00"
+    subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True)
+
+
+def _published_then_corrected(t: SiteTree) -> None:
+    """Versions on; the disclosure committed on 2023-02-10, then a line item corrected on 2023-03-15
+    (5.00 moved from 行政运行 to 住房公积金, the totals unchanged)."""
+    t.patch_site({"versions": True})
+    t.write()
+    _git(t.root, "init", "-q", "-b", "main")
+    _git(t.root, "add", "-A", "content")
+    _git(t.root, "commit", "-q", "-m", "公开", date="2023-02-10")
+    functional = t.year().budget["functional"]
+    functional[0]["basic"] -= D("5.00")
+    functional[4]["basic"] += D("5.00")
+    t.write()
+    _git(t.root, "add", "-A", "content")
+    _git(t.root, "commit", "-q", "-m", "更正", date="2023-03-15")
+
+
+def _corrected_with_note(date: str) -> Setup:
+    def setup(t: SiteTree) -> None:
+        _published_then_corrected(t)
+        t.patch_budget({"corrections": [{"date": date, "note": "科目录入有误，更正。"}]})
+
+    return setup
+
+
 NO_FUNCTIONAL = {"functional": []}
 NO_ECONOMIC = {"economic": []}
 
@@ -293,6 +327,10 @@ CASES: dict[str, Case] = {
                                  "acknowledged": [{"rule": "A001", "at": "fixed_assets.total",
                                                    "reason": "2023年公开文本如此（与2022年同）"}]})),
     "Y007": Case(budget({"profile": "generic-dept-2024"}), BUDGET_FILE, "generic-dept-2024"),
+    "V001": Case(_published_then_corrected, BUDGET_FILE, passing=_corrected_with_note("2023-03-15")),
+    "V002": Case(_corrected_with_note("2023-03-16"), BUDGET_FILE, "2023-03-16",
+                 passing=_corrected_with_note("2023-03-15")),
+    "V003": Case(budget({"published": "2023年2月10日"}), BUDGET_FILE, "2023年2月10日"),
     # ---- D: acknowledgements ---------------------------------------------------------------
     "D001": Case(budget({"acknowledged": [{"rule": "N001", "at": "不存在的片段", "reason": "测试"}]}), BUDGET_FILE,
                  "rule: N001",
@@ -691,6 +729,8 @@ EXAMPLE_CONTEXT: dict[str, Setup] = {
     "B006": budget(NO_ECONOMIC),
     "Y001": lambda t: t.add_year(2022, copy.deepcopy(PRIOR_YEAR)),
     "F004": _profile_with_schedule,  # a template that prints the schedule's periods
+    "V001": _published_then_corrected,  # the git history that holds a correction
+    "V002": _published_then_corrected,
 }
 
 

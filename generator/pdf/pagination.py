@@ -2,8 +2,9 @@
 generator/pdf/columns.py), never by laying the document out twice:
 
 - the page it is printed on: a wide table (`Table.wide`) goes landscape only when its columns need it,
-  that is when a portrait page cannot hold its columns or the table would take more paper in portrait
-  (text columns squeezed into many lines) than in landscape; an empty table stays portrait;
+  that is when a portrait page cannot hold its columns (turning a table that fits portrait only to save
+  paper left a nearly empty page before it, and prints one kind of table two ways); an empty table stays
+  portrait;
 - which rows the page break may not fall before: the last rows, enough to fill a fifth of a page with
   the header rows repeated above them (and the note below), and the first two, so that a table never
   leaves a few rows, or its header alone, on a page. WeasyPrint honours `break-before: avoid` between
@@ -63,15 +64,7 @@ def table_layout(table: Table) -> Layout:
 def is_landscape(table: Table) -> bool:
     if not table.wide or table.empty or not table.rows:
         return False
-    portrait = columns.column_widths(table, False)
-    if portrait is None:
-        return True
-    landscape = columns.column_widths(table, True)
-    if landscape is None:
-        return False
-    paper = {turned: sum(_heights(table, turned, widths)) / text_height(turned)
-             for turned, widths in ((False, portrait), (True, landscape))}
-    return paper[True] < paper[False]
+    return columns.column_widths(table, False) is None and columns.column_widths(table, True) is not None
 
 
 def kept_rows(table: Table, landscape: bool, widths: list[float] | None) -> list[int]:

@@ -21,8 +21,8 @@ W = Severity.WARNING
       "所以每次更正都应写一条更正说明。",
       "{date} 的更正（改动：{what}）没有更正说明",
       "在 budget.yaml 的 corrections 下加一条，date 写更正日期（提交日期），note 写更正了什么、为什么。",
-      example="# 2024-03-15 提交了更正，但 budget.yaml 中没有 corrections:\n"
-              "corrections:\n  - date: '2024-03-15'\n    note: 更正“三公”经费中公务接待费的录入错误。")
+      example="# git 记录中公开后有一次更正（2023-03-15 提交），更正说明却没有写：\n"
+              "corrections: []")
 def correction_has_note(ctx):
     history = history_of(ctx.site, ctx.entry)
     if history is None:
@@ -39,7 +39,7 @@ def correction_has_note(ctx):
       "更正说明按日期对应 git 记录中公开后的一次更正；日期对不上，网页上就无法把说明放在它所说明的更正旁边。",
       "更正说明的日期 {found} 没有对应的更正（公开后有改动的日期：{expected}）",
       "把 date 改为这次更正的提交日期；若并无更正，删去这条更正说明。",
-      example="corrections:\n  - date: '2024-03-16'   # 更正提交于 2024-03-15")
+      example="corrections:\n  - date: '2023-03-16'   # 更正提交于 2023-03-15\n    note: 更正“三公”经费中公务接待费的录入错误。")
 def note_has_correction(ctx):
     history = history_of(ctx.site, ctx.entry)
     if history is None:

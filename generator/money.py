@@ -40,11 +40,17 @@ def parse_money(value: object) -> Decimal:
 # No budget comes near a trillion 万元; far larger amounts would also overflow the exact arithmetic
 # (28 significant digits) that every sum and comparison relies on.
 LARGEST = Decimal("1e12")
+# Beyond this many decimals an amount is a typing accident (1e-999999999); printing it would take
+# a gigabyte. Fewer, but more than two, are S006.
+MOST_DECIMALS = 12
 
 
 def _bounded(amount: Decimal) -> Decimal:
-    if abs(amount) >= LARGEST:
+    # Judged on the written exponent, not by arithmetic: abs(1e999999999) overflows the context.
+    if amount and amount.is_finite() and amount.adjusted() >= LARGEST.adjusted():
         raise ValueError(f"金额过大（{amount:E} 万元），超出任何预算的范围：金额以万元为单位，应小于 1 万亿万元")
+    if amount.is_finite() and decimals_of(amount) > MOST_DECIMALS:
+        raise ValueError(f"金额的小数位过多（{decimals_of(amount)} 位），金额以万元为单位，应最多两位小数")
     return amount
 
 

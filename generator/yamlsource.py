@@ -467,6 +467,9 @@ def _too_deep(text: str) -> YamlProblem | None:
     events read (the parser itself is iterative: only composing the nodes recurses)."""
     if text.count("[") + text.count("{") < MAX_DEPTH // 2 and not _BLOCK_PREFIX.search(text):
         return None
+    flow = _deep_flow(text)  # unclosed brackets stop the parser with a syntax error before it gets deep
+    if flow is not None:
+        return flow
     loader = _Parser(text)
     depth = 0
     try:
@@ -486,6 +489,56 @@ def _too_deep(text: str) -> YamlProblem | None:
     finally:
         loader.dispose()
     return None
+
+
+_FLOW_MARKS = re.compile(r"""[\[\]{}#'"\n]""")
+
+
+def _deep_flow(text: str) -> YamlProblem | None:
+    """The first bracket that opens a level beyond MAX_DEPTH, found in the text alone (comments and
+    quoted text skipped)."""
+    depth, i, length = 0, 0, len(text)
+    while True:
+        found = _FLOW_MARKS.search(text, i)
+        if found is None:
+            return None
+        at, mark = found.start(), found.group()
+        i = at + 1
+        before = text[at - 1] if at else "\n"
+        if mark in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, at) + 1
+                column = at - (text.rfind("\n", 0, at) + 1) + 1
+                return YamlProblem("S010", f"括号“[”“{{”嵌套超过 {MAX_DEPTH} 层（多为误输入），文件不予解析", line, column)
+        elif mark in "]}":
+            depth = max(depth - 1, 0)
+        elif mark == "#" and before in " \t\n":
+            end = text.find("\n", at)
+            i = length if end < 0 else end
+        elif mark in "'\"" and before in " \t\n[{,:-?":  # a quote that opens a quoted scalar
+            i = _quote_end(text, at, mark)
+
+
+def _quote_end(text: str, at: int, quote: str) -> int:
+    i = at + 1
+    while True:
+        end = text.find(quote, i)
+        if end < 0:
+            return len(text)
+        if quote == "'" and text.startswith("''", end):
+            i = end + 2
+        elif quote == '"' and _escaped(text, end):
+            i = end + 1
+        else:
+            return end + 1
+
+
+def _escaped(text: str, at: int) -> bool:
+    backslashes = 0
+    while at - backslashes - 1 >= 0 and text[at - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
 
 
 def _escaped_controls(doc: YamlDocument) -> list[YamlProblem]:

@@ -91,8 +91,12 @@ def test_reliability_case(case, command, tmp_path):
     shown = f"exit {result.returncode}\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     assert "Traceback" not in result.stderr, shown
     assert result.returncode == case.get("exit", 1), shown
+    for code in case.get("absent", []):  # what the cause must not drag in (or the accepted input set off)
+        assert f" {code} " not in result.stdout + result.stderr, f"{code} reported:\n{shown}"
     if command == "build" and case.get("exit", 1) == 0:  # an accepted site is built; build lists no findings
         assert (output / "index.html").is_file(), shown
+        return
+    if "code" not in case:  # accepted input: nothing more to find
         return
     located = [m for m in LOCATED.finditer(result.stdout + "\n" + result.stderr) if m.group("code") == case["code"]]
     assert located, f"no located {case['code']}:\n{shown}"

@@ -47,6 +47,7 @@ FAMILIES = {
     "N": "正文与数据一致",
     "Y": "跨年度",
     "D": "偏差确认",
+    "I": "导入与新年度",
 }
 
 
@@ -208,6 +209,7 @@ def load_all() -> dict[str, Rule]:
         narrative_rules,
         performance_rules,
         procurement,
+        review_marks,
         staleness,
         three_public,
     )

@@ -385,6 +385,51 @@ def review(
     raise typer.Exit(0 if result.passed else 1)
 
 
+@app.command("new-year")
+def new_year_command(
+    unit: str = typer.Argument(..., help="单位标识（content/units/ 下的目录名）"),
+    year: Optional[int] = typer.Option(None, "--year", "-y", help="新年度（默认为最新年度加 1）"),
+    content: Path = ContentOption,
+) -> None:
+    """从最新年度复制出新年度：改年度、固定资产截止时间、适用的模板；去掉上年的偏差确认；正文数字标记待核。"""
+    from generator.newyear import NewYearError, new_year
+
+    try:
+        result = new_year(content, unit, year)
+    except NewYearError as exc:
+        typer.echo(f"未生成：{exc}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"已生成 {result.target}（复制自 {result.source_year} 年度）")
+    changed = "（按年度改用）" if result.profile_changed else ""
+    typer.echo(f"  公开模板：{result.profile or '（站点默认）'}{changed}")
+    if result.profile_note:
+        typer.echo(f"  注意：{result.profile_note}")
+    typer.echo(f"  固定资产截止时间：{result.year - 1}-12-31")
+    for item in result.dropped:
+        typer.echo(f"  已去掉：{item}")
+    typer.echo(f"  正文中 {result.marked} 处金额和年份已标记“【待核】”，check 逐条列出（I001），改好后删去标记")
+
+
+@app.command("new-unit")
+def new_unit_command(
+    unit: str = typer.Argument(..., help="新单位的标识（小写字母、数字和连字符）"),
+    name: str = typer.Option(..., "--name", help="单位全称"),
+    profile: str = typer.Option(..., "--profile", help="公开模板标识，如 hebei-langfang-unit"),
+    year: int = typer.Option(..., "--year", "-y", help="预算年度"),
+    level: str = typer.Option("市级", "--level", help="预算级次：省级、市级、区级、县级、乡镇级"),
+    content: Path = ContentOption,
+) -> None:
+    """按公开模板新建一个没有往年公开的单位：unit.yaml、本年度的 budget.yaml 和按模板章节排好的 narrative.md。"""
+    from generator.newyear import NewYearError, new_unit
+
+    try:
+        made = new_unit(content, unit, name, year, profile, level)
+    except NewYearError as exc:
+        typer.echo(f"未生成：{exc}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"已生成 {made}：unit.yaml、{year}/budget.yaml、{year}/narrative.md；待填写处标有“【待核】”")
+
+
 def main() -> None:
     try:
         app()

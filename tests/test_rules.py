@@ -303,6 +303,7 @@ CASES: dict[str, Case] = {
                                                                        funding={"fiscal": D("18.00")})),
                  NARRATIVE_FILE, "业务工作经费项目支出20.00万元"),
     "N011": Case(narrative("部门职责：", "部门职责：<b>重要</b>"), NARRATIVE_FILE, "<b>"),
+    "I001": Case(narrative("部门职责：", "部门职责：【待核】"), NARRATIVE_FILE, "【待核】"),
     "N012": Case(narrative("1、基本支出：", "![图](file:///etc/passwd)\n\n1、基本支出："), NARRATIVE_FILE,
                  "file:///etc/passwd"),
     "N013": Case(budget({"previous_year": {"three_public": DELETE}}), NARRATIVE_FILE, "持平"),

@@ -48,7 +48,7 @@ FAMILIES = {
     "Y": "跨年度",
     "D": "偏差确认",
     "V": "版本与更正",
-    "R": "审阅",
+    "I": "导入与新年度",
 }
 
 
@@ -210,6 +210,7 @@ def load_all() -> dict[str, Rule]:
         narrative_rules,
         performance_rules,
         procurement,
+        review_marks,
         staleness,
         three_public,
         versions_rules,

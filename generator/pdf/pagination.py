@@ -64,7 +64,7 @@ def table_layout(table: Table) -> Layout:
 def is_landscape(table: Table) -> bool:
     if not table.wide or table.empty or not table.rows:
         return False
-    return columns.column_widths(table, False) is None and columns.column_widths(table, True) is not None
+    return columns.column_widths(table, False) is None  # landscape holds more, or shrinks the font as portrait would
 
 
 def kept_rows(table: Table, landscape: bool, widths: list[float] | None) -> list[int]:

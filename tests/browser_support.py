@@ -8,11 +8,16 @@ test can load a page and wait, in real time, until a condition holds in it. Stan
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import json
 import os
 import shutil
 import subprocess
+import threading
 import time
+from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WAIT = 90.0  # seconds to wait for a condition before giving up (a bound, not a measurement)
@@ -130,3 +135,27 @@ class Browser:
 
     def __exit__(self, *exc):
         self.close()
+
+
+@contextlib.contextmanager
+def serve(directory: Path, policy: str | None = None):
+    """A local web server for `directory`, sending `policy` (if any) as the Content-Security-Policy of
+    every response; yields its base URL."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self):
+            if policy:
+                self.send_header("Content-Security-Policy", policy)
+            super().end_headers()
+
+        def log_message(self, format, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

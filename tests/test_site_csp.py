@@ -10,18 +10,14 @@ search finds the example disclosures under both documented policies (docs/site.m
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import json
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from browser_support import CHROMIUM, Browser
+from browser_support import CHROMIUM, Browser, serve
 
 STRICT = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
 PLAIN = "default-src 'self'"
@@ -42,29 +38,6 @@ document.addEventListener("securitypolicyviolation", function (e) {
   window.__violations.push({directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile});
 });"""
 RESULTS = "[...document.querySelectorAll('#search .search-result > a')].map(a => [a.textContent, a.href])"
-
-
-@contextlib.contextmanager
-def serve(directory: Path, policy: str):
-    """A local web server for `directory` that sends `policy` as the Content-Security-Policy of every
-    response; yields its base URL."""
-
-    class WithPolicy(http.server.SimpleHTTPRequestHandler):
-        def end_headers(self):
-            self.send_header("Content-Security-Policy", policy)
-            super().end_headers()
-
-        def log_message(self, format, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(WithPolicy, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -25,9 +25,13 @@ MAX_EXPANDED_NODES = 200_000
 MAX_DEPTH = 100
 # Characters that are not text: C0 controls but tab, line feed and carriage return; DEL; C1 controls;
 # the non-characters U+FFFE and U+FFFF. (PyYAML refuses them raw; a "\e" or "\x01" escape makes them.)
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Bidirectional embeddings, overrides and isolates (U+202A–202E, U+2066–2069) make text display in an
+# order other than the one written ("Trojan Source"): a reviewer would read one figure, the page another.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "退格", 0x0B: "垂直制表", 0x0C: "换页", 0x1B: "ESC", 0x7F: "DEL",
-                 0x85: "NEL", 0xFFFE: "非字符", 0xFFFF: "非字符"}
+                 0x85: "NEL", 0xFFFE: "非字符", 0xFFFF: "非字符", 0x202E: "从右至左强制", 0x202D: "从左至右强制",
+                 0x202A: "从左至右嵌入", 0x202B: "从右至左嵌入", 0x202C: "嵌入结束", 0x2066: "从左至右隔离",
+                 0x2067: "从右至左隔离", 0x2068: "首字隔离", 0x2069: "隔离结束"}
 MAX_CONTROL_REPORTS = 20  # per file: the first lines that hold one are enough to find the rest
 
 _Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # C parser; scalars are typed below

@@ -157,6 +157,9 @@ def test_a_second_build_of_one_output_is_refused_while_the_first_runs(sites, tmp
         cli = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(before), "--output", str(output)],
                              capture_output=True, text=True, cwd=ROOT)
         assert cli.returncode == 1 and "另一个构建" in cli.stderr and "Traceback" not in cli.stderr
+        pdfs = subprocess.run([sys.executable, "-m", "generator", "pdf", "--content", str(before), "--output", str(output)],
+                              capture_output=True, text=True, cwd=ROOT)  # `pdf` writes into the output too
+        assert pdfs.returncode == 1 and "另一个构建" in pdfs.stderr + pdfs.stdout and "Traceback" not in pdfs.stderr
     finally:
         holder.kill()
         holder.wait()

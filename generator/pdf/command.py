@@ -35,6 +35,17 @@ def run(request: Request, echo) -> list[Written]:
     contexts = [ctx for ctx in report.contexts.values() if _wanted(ctx, request)]
     if not contexts:
         raise PdfFailed("没有符合条件的单位或年度。")
+    from generator.build_errors import BuildFailed
+    from generator.commit import exclusive
+
+    try:
+        with exclusive(request.output.resolve()):  # a build writing the same output meanwhile would undo these files
+            return _write_all(contexts, report, request, echo)
+    except BuildFailed as busy:
+        raise PdfFailed(str(busy)) from None
+
+
+def _write_all(contexts: list, report, request: Request, echo) -> list[Written]:
     from generator.manifest import Manifest
 
     Manifest.forget(request.output.resolve())  # the output changes behind `build`'s back: its next run is full

@@ -42,7 +42,7 @@ MIN_BAR = 2  # px: the shortest bar drawn, so that a small amount is still seen
 COLOURS = ("#1f5a96", "#c0602a", "#4f8a33", "#8a4fa8", "#6b6b6b", "#b8860b")  # ≥ 3:1 against white
 INK, MUTED = "#1a1a1a", "#555"
 AMOUNT = "金额（万元）"  # the value column of every chart table
-SVG_FORMAT = "1"  # part of the cache key: change it when `tidy` changes what it makes of vl-convert's SVG
+SVG_FORMAT = "2"  # part of the cache key: change it when `tidy` changes what it makes of vl-convert's SVG
 
 
 @dataclass
@@ -272,7 +272,7 @@ def _make_shape() -> dict:
              .add_params(*[alt.param(name=name, value=0) for name in ("largest", "left", "right")])
              .properties(width=WIDTH, height=0, padding=0, autosize=alt.AutoSizeParams(type="none"))
              .resolve_scale(x="independent", y="independent")
-             .configure(font=FONT, aria=False).configure_view(stroke=None))
+             .configure(font=MEASURED_AS, aria=False).configure_view(stroke=None))
     spec = chart.to_dict(validate=False)  # the shape is ours; validating costs more than rendering
     spec["background"] = None  # transparent, as the figure around it (altair's default is white)
     for layer in spec["layer"]:  # vega-lite 6 wants the type of a second position channel stated
@@ -293,14 +293,20 @@ def chart_spec(layout: Layout, cache_dir: Path | None = None) -> dict:
 
 # vl-convert's SVG as the page and PDF want it: hidden from assistive technology as a whole (the figure's
 # role="img" element carries the text alternative), without the per-mark ARIA vega adds and the empty
-# background and foreground paths of its view.
+# background and foreground paths of its view, and with the site's fonts named once, on the root.
+# vega measures every text with its font for the bounds of the scene (which nothing here uses: the
+# size is fixed and the texts placed by `lay_out`), and measuring a CJK label in Noto Sans CJK takes
+# vl-convert about 4 ms, most of a chart's time; so the spec names a family no system has
+# (MEASURED_AS: vega estimates the widths instead) and `tidy` puts the real families in its place.
+MEASURED_AS = "budgetsite-unmeasured"
 _ROOT = re.compile(r'<svg ([^>]*?)class="marks" ')
-_NOISE = re.compile(r' (?:role|aria-roledescription)="[^"]*"|<path class="(?:background|foreground)" [^>]*/>')
+_NOISE = re.compile(r' (?:role|aria-roledescription)="[^"]*"|<path class="(?:background|foreground)" [^>]*/>'
+                    f'| font-family="{MEASURED_AS}"| font-size="{TEXT}px"| font-weight="normal"')
 
 
 def tidy(svg: str) -> str:
-    svg = _ROOT.sub(r'<svg \1aria-hidden="true" focusable="false" ', svg, count=1)
-    return _NOISE.sub("", svg)
+    root = f'<svg \\1aria-hidden="true" focusable="false" font-family="{FONT}" font-size="{TEXT}" '
+    return _NOISE.sub("", _ROOT.sub(root, svg, count=1))
 
 
 class ChartRenderer:
@@ -320,7 +326,7 @@ class ChartRenderer:
             return cached.read_text(encoding="utf-8")
         import vl_convert
 
-        svg = tidy(vl_convert.vegalite_to_svg(spec))
+        svg = tidy(vl_convert.vegalite_to_svg(spec, allowed_base_urls=[]))  # no data from anywhere
         self.rendered += 1
         if cached is not None:
             from generator.files import write_atomically

@@ -311,8 +311,8 @@ def tidy(svg: str) -> str:
 
 class ChartRenderer:
     """Renders chart specs to SVG with vl-convert (loaded once a process, on the first chart not in the
-    cache). The cache key is the hash of the full spec, vl-convert's version and SVG_FORMAT, so a chart
-    is rendered once: for the page, the PDF and every later build."""
+    cache). The cache key is the hash of the full spec, vl-convert's version, SVG_FORMAT and the fonts
+    `tidy` names, so a chart is rendered once: for the page, the PDF and every later build."""
 
     def __init__(self, cache_dir: Path | None = None):
         self.cache_dir = cache_dir
@@ -320,7 +320,7 @@ class ChartRenderer:
 
     def svg(self, spec: dict) -> str:
         text = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        key = hashlib.sha256("\0".join([text, _converter_version(), SVG_FORMAT]).encode("utf-8")).hexdigest()
+        key = hashlib.sha256("\0".join([text, _converter_version(), SVG_FORMAT, FONT]).encode("utf-8")).hexdigest()
         cached = self.cache_dir / f"{key[:2]}/{key}.svg" if self.cache_dir else None
         if cached is not None and cached.exists():
             return cached.read_text(encoding="utf-8")

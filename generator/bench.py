@@ -176,6 +176,7 @@ def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bo
     run_measured(check)  # fill the cache
     results.append(measure("check（有缓存）", check, runs))
     results += _cold_charts(build, cache, runs, stats)
+    results.append(_every_chart(content))
     if peers:
         results += _peers(content, workdir, build, runs, jobs, stats)
         run_measured(build)  # the last peer run had no search: the no-op below starts from a whole build
@@ -215,6 +216,18 @@ def _cold_charts(build: list[str], cache: Path, runs: int, stats: Path) -> list[
     each = f"，每张 {cost / count * 1000:.0f} ms（墙钟，各进程并行）" if count else ""
     rendered = Measure("图表渲染（冷）", [cost], note=f"渲染 {count} 张图表{each}；units 阶段图表冷、热之差")
     return [cold, warm, rendered]
+
+
+def _every_chart(content: Path) -> Measure:
+    """Every disclosure chart rendered cold in one fresh process (generator/bench_charts.py): the
+    charts' own cost, apart from the rest of a build and from how the workers share the cores."""
+    done = subprocess.run([sys.executable, "-m", "generator.bench_charts", str(content)], capture_output=True, text=True)
+    if done.returncode != 0:
+        return Measure("图表渲染（冷，单进程）", note=f"失败（退出码 {done.returncode}）")
+    found = json.loads(done.stdout)
+    each = found["cpu_seconds"] / found["charts"] * 1000 if found["charts"] else 0
+    return Measure("图表渲染（冷，单进程）", [found["seconds"]],
+                   note=f"渲染 {found['charts']} 张单位图表，CPU {found['cpu_seconds']:.1f} 秒（每张 {each:.0f} ms）")
 
 
 def _peers(content: Path, workdir: Path, build: list[str], runs: int, jobs: int, stats: Path) -> list[Measure]:

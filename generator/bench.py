@@ -172,16 +172,11 @@ def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bo
     build = python + ["build", "--content", str(content), "--output", str(output), "--jobs", str(jobs),
                       "--stats", str(stats)]
 
-    def cold():
-        shutil.rmtree(cache, ignore_errors=True)
-
     results.append(measure("check（无缓存）", check + ["--no-cache"], runs))
     run_measured(check)  # fill the cache
     results.append(measure("check（有缓存）", check, runs))
-    results.append(measure("build（全量，图表冷）", build + ["--clean"], 1, prepare=cold, stats=stats))
-    results.append(measure("build（全量，图表热）", build + ["--clean"], runs, stats=stats))
-    chart_cost = results[-2].seconds[0] - statistics.median(results[-1].seconds) if results[-1].seconds else 0
-    results.append(Measure("图表渲染", [max(chart_cost, 0.0)], note="全量构建冷、热图表缓存之差"))
+    results += _cold_charts(build, cache, runs, stats)
+    results.append(_every_chart(content))
     if peers:
         results += _peers(content, workdir, build, runs, jobs, stats)
         run_measured(build)  # the last peer run had no search: the no-op below starts from a whole build
@@ -202,6 +197,37 @@ def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bo
             rebuilt.note = "；".join(filter(None, [f"PDF {_pdf_pages(output / 'units' / unit)} 页", rebuilt.note]))
             results.append(rebuilt)
     return results
+
+
+def _cold_charts(build: list[str], cache: Path, runs: int, stats: Path) -> list[Measure]:
+    """The full build (check and units from scratch) with an empty chart cache, so that every chart of
+    every unit is rendered, then with the charts it cached; the difference is what rendering them cost.
+    The number of charts is counted in the cache the cold build filled."""
+    charts = cache / "charts"
+    cold = measure("build（全量，图表冷）", build + ["--clean"], 1,
+                   prepare=lambda: shutil.rmtree(charts, ignore_errors=True), stats=stats)
+    count = len(list(charts.rglob("*.svg")))
+    warm = measure("build（全量，图表热）", build + ["--clean"], runs, stats=stats)
+    if "units" not in cold.stages or "units" not in warm.stages:
+        return [cold, warm]
+    # the units stage, where the workers render the charts: the rest of the build (search above all)
+    # varies between runs by more than the charts cost
+    cost = max(cold.stages["units"] - warm.stages["units"], 0.0)
+    each = f"，每张 {cost / count * 1000:.0f} ms（墙钟，各进程并行）" if count else ""
+    rendered = Measure("图表渲染（冷）", [cost], note=f"渲染 {count} 张图表{each}；units 阶段图表冷、热之差")
+    return [cold, warm, rendered]
+
+
+def _every_chart(content: Path) -> Measure:
+    """Every disclosure chart rendered cold in one fresh process (generator/bench_charts.py): the
+    charts' own cost, apart from the rest of a build and from how the workers share the cores."""
+    done = subprocess.run([sys.executable, "-m", "generator.bench_charts", str(content)], capture_output=True, text=True)
+    if done.returncode != 0:
+        return Measure("图表渲染（冷，单进程）", note=f"失败（退出码 {done.returncode}）")
+    found = json.loads(done.stdout)
+    each = found["cpu_seconds"] / found["charts"] * 1000 if found["charts"] else 0
+    return Measure("图表渲染（冷，单进程）", [found["seconds"]],
+                   note=f"渲染 {found['charts']} 张单位图表，CPU {found['cpu_seconds']:.1f} 秒（每张 {each:.0f} ms）")
 
 
 def _peers(content: Path, workdir: Path, build: list[str], runs: int, jobs: int, stats: Path) -> list[Measure]:

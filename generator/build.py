@@ -421,7 +421,8 @@ def _compendia(report, plan: _Plan, staging: Path, years: list[int], rendered: s
             continue  # carried over with the other PDFs
         contexts = [report.context(f"{u.id}/{year}") for u in units]
         try:
-            write_atomically(path, render(compendium_job(contexts, report.site, year), report.site, plan.opts.archival))
+            job = compendium_job(contexts, report.site, year, plan.cache_dir / "charts")  # the pages' charts
+            write_atomically(path, render(job, report.site, plan.opts.archival))
         except ResourceRefused as refused:
             raise BuildFailed(f"{refused}（生成 {path.name} 时）") from None
 

@@ -1,4 +1,5 @@
-"""Charts drawn at build time as static SVG, laid out for the size they are shown at.
+"""Charts: vega-lite specs made with altair, rendered at build time to static SVG by vl-convert, laid
+out for the size they are shown at.
 
 A `Chart` carries its title, the data as rows (shown as a table beside the chart and used as the
 text alternative), the SVG and the document section it illustrates. Nothing runs in the browser. An
@@ -11,13 +12,21 @@ above it (label left, value right), so no two labels can overlap, whatever the a
 the data: parts of a whole are one stacked bar with a legend line per part (never a bar beside the
 whole); parts compared without their whole are a bar list; this year beside last year only for items
 both years give at the same level; a chart with fewer than two bars or parts is not drawn.
+
+Who does what: vega-lite has no text wrapping to a width and no rows of varying height, so `lay_out`
+places the lines of text (wrapped labels, values, legend lines) in pixels; vega-lite draws them and
+scales the amounts to bar lengths (a linear scale from 0 to the largest amount). The spec's shape is
+made once by altair (`shape`); each chart only puts its data in. The SVG is cached by the hash of its
+full spec (`ChartRenderer`), so a chart is rendered once for the page and the PDF, and across builds.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
 from decimal import Decimal
-from html import escape
 from pathlib import Path
 
 from generator.figures import FIGURE_LABELS, UNKNOWN, shown
@@ -29,9 +38,11 @@ TEXT = 16  # px: the body size of the site (15 px on a phone)
 LINE = 24  # px between text lines: the height of a CJK text box at TEXT px (1.45 em), so none overlaps the next
 BAR = 14  # px: a bar's thickness
 GAP = 10  # px after each item
+MIN_BAR = 2  # px: the shortest bar drawn, so that a small amount is still seen
 COLOURS = ("#1f5a96", "#c0602a", "#4f8a33", "#8a4fa8", "#6b6b6b", "#b8860b")  # ≥ 3:1 against white
 INK, MUTED = "#1a1a1a", "#555"
 AMOUNT = "金额（万元）"  # the value column of every chart table
+SVG_FORMAT = "2"  # part of the cache key: change it when `tidy` changes what it makes of vl-convert's SVG
 
 
 @dataclass
@@ -58,7 +69,7 @@ class Chart:
         return f"{text}。{self.note}" if self.note else text
 
 
-# ---- drawing -----------------------------------------------------------------------------------------
+# ---- layout: where each line of text and each bar goes --------------------------------------------------
 
 def text_width(text: str, size: int = TEXT) -> float:
     """An upper estimate of the drawn width: CJK and full-width characters 1 em, the rest narrower.
@@ -99,18 +110,38 @@ class Item:
     series: list[str] | None = None
 
 
-class Canvas:
-    def __init__(self):
-        self.parts: list[str] = []
-        self.y = 0.0
-        self.colours: dict[str, str] = {}
+@dataclass
+class Layout:
+    """A chart's marks as vega-lite data. Texts and legend swatches are placed in pixels; bars are
+    amounts (`start`, `end`) that vega-lite's linear scale maps onto [left, right] px, with `largest` at
+    `right`; `after` are values printed just after the end of a bar, on that scale."""
 
-    def text(self, x: float, y: float, text: str, anchor: str = "start", fill: str = INK, bold: bool = False) -> None:
-        weight = ' font-weight="bold"' if bold else ""
-        self.parts.append(f'<text x="{x:g}" y="{y:g}" text-anchor="{anchor}" fill="{fill}"{weight}>{escape(text)}</text>')
+    largest: float
+    left: float = 0.0
+    right: float = WIDTH
+    y: float = 0.0
+    texts: list[dict] = field(default_factory=list)
+    bars: list[dict] = field(default_factory=list)
+    swatches: list[dict] = field(default_factory=list)
+    after: list[dict] = field(default_factory=list)
+    colours: dict[str, str] = field(default_factory=dict)
 
-    def rect(self, x: float, y: float, w: float, h: float, fill: str) -> None:
-        self.parts.append(f'<rect x="{x:.1f}" y="{y:g}" width="{w:.1f}" height="{h:g}" fill="{fill}"/>')
+    def text(self, x: float, y: float, text: str, anchor: str = "left", fill: str = INK, bold: bool = False) -> None:
+        self.texts.append({"x": x, "y": y, "text": text, "align": anchor, "fill": fill,
+                           "weight": "bold" if bold else "normal"})
+
+    def bar(self, start: float, value: Decimal, top: float, colour: str) -> float:
+        """A bar from the amount `start` on; returns where it ends (an amount). A positive amount is
+        at least MIN_BAR px long."""
+        if value <= 0 or self.largest <= 0:
+            return start
+        shortest = self.largest * MIN_BAR / (self.right - self.left)
+        end = start + max(float(value), shortest)  # float only for drawing; the table shows the Decimal
+        self.bars.append({"start": start, "end": end, "top": top, "bottom": top + BAR, "colour": colour})
+        return end
+
+    def swatch(self, top: float, colour: str) -> None:
+        self.swatches.append({"x": 0, "x2": 14, "y": top, "y2": top + 14, "colour": colour})
 
     def label_line(self, label: str, value: str, bold: bool = False) -> None:
         """The label (wrapped) with the value at the right end of its first line."""
@@ -119,93 +150,204 @@ class Canvas:
             self.y += LINE
             self.text(0, self.y - 6, line, bold=bold)
             if n == 0 and value:
-                self.text(WIDTH, self.y - 6, value, anchor="end", bold=bold)
-
-    def svg(self) -> str:
-        height = round(self.y)
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-                f'viewBox="0 0 {WIDTH} {height}" font-family="{FONT}" font-size="{TEXT}" aria-hidden="true" '
-                f'focusable="false">' + "".join(self.parts) + "</svg>")
+                self.text(WIDTH, self.y - 6, value, anchor="right", bold=bold)
 
 
-def _length(value: Decimal, largest: Decimal, room: float) -> float:
-    if largest <= 0 or value <= 0:
-        return 0.0
-    return max(2.0, float(value / largest) * room)  # float only for drawing; the table shows the Decimal
-
-
-def draw(items: list[Item]) -> str:
-    canvas = Canvas()
+def lay_out(items: list[Item]) -> Layout:
     colours: dict[str, str] = {}  # a part keeps its colour on every line (the years of a trend)
     for item in items:
         for segment in item.segments:
             colours.setdefault(segment.label, COLOURS[len(colours) % len(COLOURS)])
-    canvas.colours = colours
     stacked = any(len(i.segments) > 1 and not i.series for i in items)
     largest = max((sum((s.value for s in i.segments), Decimal(0)) if not i.series else
-                    max(s.value for s in i.segments)) for i in items)
+                   max(s.value for s in i.segments)) for i in items)
+    layout = Layout(float(largest), colours=colours)
+    if any(i.series for i in items):
+        _comparison_scale(layout, items)
     for item in items:
         if item.series:
-            _draw_comparison(canvas, item, largest, items)
+            _place_comparison(layout, item)
         elif stacked:
-            _draw_stacked(canvas, item, largest)
+            _place_stacked(layout, item)
         else:
-            canvas.label_line(item.label, shown(item.value) if item.value is not None else "")
-            canvas.rect(0, canvas.y, _length(item.segments[0].value, largest, WIDTH), BAR, COLOURS[0])
-            canvas.y += BAR + GAP
-    return canvas.svg()
+            layout.label_line(item.label, shown(item.value) if item.value is not None else "")
+            layout.bar(0.0, item.segments[0].value, layout.y, COLOURS[0])
+            layout.y += BAR + GAP
+    return layout
 
 
-def _draw_stacked(canvas: Canvas, item: Item, largest: Decimal) -> None:
+def _place_stacked(layout: Layout, item: Item) -> None:
     """The whole on one line, its parts stacked in one bar, then a legend line per part with its value
     and share (of the parts shown)."""
-    canvas.label_line(item.label, shown(item.value) if item.value is not None else "", bold=True)
+    layout.label_line(item.label, shown(item.value) if item.value is not None else "", bold=True)
     parts = sum((s.value for s in item.segments), Decimal(0))
-    x = 0.0
-    for n, segment in enumerate(item.segments):
-        w = _length(segment.value, largest, WIDTH)
-        canvas.rect(x, canvas.y, w, BAR, canvas.colours[segment.label])
-        x += w
-    canvas.y += BAR + 4
-    for n, segment in enumerate(item.segments):
+    end = 0.0
+    for segment in item.segments:
+        end = layout.bar(end, segment.value, layout.y, layout.colours[segment.label])
+    layout.y += BAR + 4
+    for segment in item.segments:
         share = f"{(segment.value * 100 / parts).quantize(Decimal('0.1'))}%" if parts else ""
         value = f"{shown(segment.value)}（{share}）"
         room = WIDTH - 20 - text_width(value) - 8
         for k, line in enumerate(wrap(segment.label, room)):
-            canvas.y += LINE
+            layout.y += LINE
             if k == 0:
-                canvas.rect(0, canvas.y - 18, 14, 14, canvas.colours[segment.label])
-                canvas.text(WIDTH, canvas.y - 6, value, anchor="end")
-            canvas.text(20, canvas.y - 6, line)
-    canvas.y += GAP
+                layout.swatch(layout.y - 18, layout.colours[segment.label])
+                layout.text(WIDTH, layout.y - 6, value, anchor="right")
+            layout.text(20, layout.y - 6, line)
+    layout.y += GAP
 
 
-def _draw_comparison(canvas: Canvas, item: Item, largest: Decimal, items: list[Item]) -> None:
-    """The item's label, then one bar per series (its name left, its value right after the bar)."""
+def _comparison_scale(layout: Layout, items: list[Item]) -> None:
+    """Bars start after the widest series name and leave room after them for the widest value."""
     names = [name for i in items for name in i.series or []]
-    left = max(text_width(n) for n in names) + 8
     values = [shown(s.value) for i in items for s in i.segments]
-    room = WIDTH - left - max(text_width(v) for v in values) - 8
-    canvas.label_line(item.label, "")
-    for n, (name, segment) in enumerate(zip(item.series, item.segments)):
-        canvas.y += LINE
-        canvas.text(0, canvas.y - 6, name, fill=MUTED)
-        w = _length(segment.value, largest, room)
-        canvas.rect(left, canvas.y - 18, w, BAR, canvas.colours[segment.label])
-        canvas.text(left + w + 6, canvas.y - 6, shown(segment.value))
-    canvas.y += GAP
+    layout.left = max(text_width(n) for n in names) + 8
+    layout.right = WIDTH - max(text_width(v) for v in values) - 8
+
+
+def _place_comparison(layout: Layout, item: Item) -> None:
+    """The item's label, then one bar per series (its name left, its value right after the bar)."""
+    layout.label_line(item.label, "")
+    for name, segment in zip(item.series, item.segments):
+        layout.y += LINE
+        layout.text(0, layout.y - 6, name, fill=MUTED)
+        end = layout.bar(0.0, segment.value, layout.y - 18, layout.colours[segment.label])
+        layout.after.append({"at": end, "y": layout.y - 6, "text": shown(segment.value)})
+    layout.y += GAP
+
+
+# ---- the vega-lite spec ---------------------------------------------------------------------------------
+
+_SHAPE: list[dict] = []
+
+
+def shape(cache_dir: Path | None = None) -> dict:
+    """The spec of every chart without its data and size: four layers (bars, legend swatches, texts,
+    values after bars) on named datasets, the bar scale from the params `largest`, `left` and `right`.
+    Made by altair once, then kept in this process and in `cache_dir`: importing altair takes longer
+    than rebuilding a unit whose charts are all in the cache."""
+    if not _SHAPE:
+        stored = cache_dir / f"shape-{_shape_key()}.json" if cache_dir else None
+        if stored is not None and stored.exists():
+            _SHAPE.append(json.loads(stored.read_text(encoding="utf-8")))
+        else:
+            _SHAPE.append(_make_shape())
+            if stored is not None:
+                from generator.files import write_atomically
+
+                write_atomically(stored, json.dumps(_SHAPE[0], ensure_ascii=False, sort_keys=True))
+    return _SHAPE[0]
+
+
+def _shape_key() -> str:
+    """This module's code and the altair it uses: what the shape is made from."""
+    from importlib import metadata
+
+    made_from = Path(__file__).read_bytes() + metadata.version("altair").encode()
+    return hashlib.sha256(made_from).hexdigest()[:32]
+
+
+def _make_shape() -> dict:
+    import altair as alt
+
+    pixels = dict(scale=None, axis=None)
+    amount = alt.Scale(domain=[0, alt.ExprRef("largest")], range=[alt.ExprRef("left"), alt.ExprRef("right")],
+                       nice=False, zero=False)
+    colour = alt.Color("colour:N", scale=None, legend=None)
+    bars = alt.Chart(alt.NamedData("bars")).mark_bar().encode(
+        x=alt.X("start:Q", scale=amount, axis=None), x2=alt.X2("end"),
+        y=alt.Y("top:Q", **pixels), y2=alt.Y2("bottom"), color=colour)
+    swatches = alt.Chart(alt.NamedData("swatches")).mark_rect().encode(
+        x=alt.X("x:Q", **pixels), x2=alt.X2("x2"), y=alt.Y("y:Q", **pixels), y2=alt.Y2("y2"), color=colour)
+    texts = alt.Chart(alt.NamedData("texts")).mark_text(
+        fontSize=TEXT, baseline="alphabetic", align=alt.ExprRef("datum.align"),
+        fontWeight=alt.ExprRef("datum.weight")).encode(
+        x=alt.X("x:Q", **pixels), y=alt.Y("y:Q", **pixels), text=alt.Text("text:N"),
+        color=alt.Color("fill:N", scale=None, legend=None))
+    after = alt.Chart(alt.NamedData("after")).mark_text(
+        fontSize=TEXT, baseline="alphabetic", align="left", dx=6, color=INK).encode(
+        x=alt.X("at:Q", scale=amount, axis=None), y=alt.Y("y:Q", **pixels), text=alt.Text("text:N"))
+    chart = (alt.layer(bars, swatches, texts, after)
+             .add_params(*[alt.param(name=name, value=0) for name in ("largest", "left", "right")])
+             .properties(width=WIDTH, height=0, padding=0, autosize=alt.AutoSizeParams(type="none"))
+             .resolve_scale(x="independent", y="independent")
+             .configure(font=MEASURED_AS, aria=False).configure_view(stroke=None))
+    spec = chart.to_dict(validate=False)  # the shape is ours; validating costs more than rendering
+    spec["background"] = None  # transparent, as the figure around it (altair's default is white)
+    for layer in spec["layer"]:  # vega-lite 6 wants the type of a second position channel stated
+        for channel in ("x2", "y2"):
+            if channel in layer["encoding"]:
+                layer["encoding"][channel]["type"] = "quantitative"
+    return spec
+
+
+def chart_spec(layout: Layout, cache_dir: Path | None = None) -> dict:
+    """The full spec of one chart: the shape with this chart's data, height and bar scale."""
+    values = {"largest": layout.largest, "left": layout.left, "right": layout.right}
+    return {**shape(cache_dir), "height": round(layout.y),
+            "params": [{"name": name, "value": value} for name, value in values.items()],
+            "datasets": {"bars": layout.bars, "swatches": layout.swatches, "texts": layout.texts,
+                         "after": layout.after}}
+
+
+# vl-convert's SVG as the page and PDF want it: hidden from assistive technology as a whole (the figure's
+# role="img" element carries the text alternative), without the per-mark ARIA vega adds and the empty
+# background and foreground paths of its view, and with the site's fonts named once, on the root.
+# vega measures every text with its font for the bounds of the scene (which nothing here uses: the
+# size is fixed and the texts placed by `lay_out`), and measuring a CJK label in Noto Sans CJK takes
+# vl-convert about 4 ms, most of a chart's time; so the spec names a family no system has
+# (MEASURED_AS: vega estimates the widths instead) and `tidy` puts the real families in its place.
+MEASURED_AS = "budgetsite-unmeasured"
+_ROOT = re.compile(r'<svg ([^>]*?)class="marks" ')
+_NOISE = re.compile(r' (?:role|aria-roledescription)="[^"]*"|<path class="(?:background|foreground)" [^>]*/>'
+                    f'| font-family="{MEASURED_AS}"| font-size="{TEXT}px"| font-weight="normal"')
+
+
+def tidy(svg: str) -> str:
+    root = f'<svg \\1aria-hidden="true" focusable="false" font-family="{FONT}" font-size="{TEXT}" '
+    return _NOISE.sub("", _ROOT.sub(root, svg, count=1))
 
 
 class ChartRenderer:
-    """Draws charts. The drawing is a few string joins, cheaper than any cache lookup, so `cache_dir`
-    (the callers' chart cache folder, from when charts came from vl-convert) is not used."""
+    """Renders chart specs to SVG with vl-convert (loaded once a process, on the first chart not in the
+    cache). The cache key is the hash of the full spec, vl-convert's version, SVG_FORMAT and the fonts
+    `tidy` names, so a chart is rendered once: for the page, the PDF and every later build."""
 
     def __init__(self, cache_dir: Path | None = None):
         self.cache_dir = cache_dir
+        self.rendered = 0  # charts this renderer had to render (not found in the cache)
+
+    def svg(self, spec: dict) -> str:
+        text = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        key = hashlib.sha256("\0".join([text, _converter_version(), SVG_FORMAT, FONT]).encode("utf-8")).hexdigest()
+        cached = self.cache_dir / f"{key[:2]}/{key}.svg" if self.cache_dir else None
+        if cached is not None and cached.exists():
+            return cached.read_text(encoding="utf-8")
+        import vl_convert
+
+        svg = tidy(vl_convert.vegalite_to_svg(spec, allowed_base_urls=[]))  # no data from anywhere
+        self.rendered += 1
+        if cached is not None:
+            from generator.files import write_atomically
+
+            write_atomically(cached, svg)  # workers may render the same chart at once
+        return svg
 
     def render(self, chart: Chart, items: list[Item]) -> Chart:
-        chart.svg = draw(items)
+        chart.svg = self.svg(chart_spec(lay_out(items), self.cache_dir))
         return chart
+
+
+_VERSION: list[str] = []
+
+
+def _converter_version() -> str:
+    if not _VERSION:
+        from importlib import metadata
+
+        _VERSION.append(metadata.version("vl-convert-python"))
+    return _VERSION[0]
 
 
 # ---- the charts --------------------------------------------------------------------------------------

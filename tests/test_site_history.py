@@ -83,7 +83,8 @@ def test_trend_chart_has_svg_text_alternative_and_data_table(site):
     assert text_of(figure.find("figcaption")) == "测试区示范办公室历年支出预算"
     image = [d for d in figure.iter("div") if d.get("role") == "img"][0]
     svg = [e for e in image.iter() if str(e.tag).endswith("svg")]
-    assert svg and [e for e in svg[0].iter() if str(e.tag).endswith("rect")]  # the drawn bars, one per year
+    bars = [e for g in svg[0].iter() if "mark-rect" in (g.get("class") or "") for e in g if str(e.tag).endswith("path")]
+    assert svg and bars  # the drawn bars (vega draws a bar as a path in a rect mark's group), one per year
     svg_text = "".join(svg[0].itertext())
     assert str(YEAR) in svg_text and str(NEXT_YEAR) in svg_text  # the year axis
     # the text alternative names each value's year

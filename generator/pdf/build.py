@@ -35,26 +35,26 @@ def compendium_pdf_path(output: Path, year: int) -> Path:
     return output / compendium_path(year)
 
 
-def prepare(ctx, site, prefix: str = "", document=None, drawn=None):
+def prepare(ctx, site, prefix: str = "", document=None, drawn=None, chart_cache: Path | None = None):
     """The site's document model, with narrative image paths made absolute and heading ids prefixed
     (several units share one compendium). A document and charts already made for the site page are
-    reused (and changed in place: render the page first)."""
+    reused (and changed in place: render the page first); charts not made yet are taken from the
+    build's chart cache when given (`chart_cache`)."""
     document = document or build_document(ctx, site)
     blocks = [b for s in document.sections for b in s.blocks if b.kind == "html"]
     for block in blocks:
         block.html = prefix_ids(absolutize_images(block.html, ctx.entry.dir), prefix)
     document.preamble_html = prefix_ids(absolutize_images(document.preamble_html, ctx.entry.dir), prefix)
-    document.print_charts = print_charts(document, site) if drawn is None else drawn
+    document.print_charts = print_charts(document, site, chart_cache) if drawn is None else drawn
     return document
 
 
-def print_charts(document, site) -> list:
-    """The site's charts as inline SVG (vector in the PDF); none if vl-convert is unavailable."""
-    try:
-        from generator import charts
-    except ImportError:
-        return []
-    return charts.disclosure_charts(charts.ChartRenderer(None), document, site.catalogue)
+def print_charts(document, site, chart_cache: Path | None = None) -> list:
+    """The site's charts as SVG (vector in the PDF), the same SVG as the page's: from the chart cache
+    when the site was built with it."""
+    from generator import charts
+
+    return charts.disclosure_charts(charts.ChartRenderer(chart_cache), document, site.catalogue)
 
 
 def unit_meta(document, date) -> Meta:
@@ -98,8 +98,8 @@ def overview_rows(documents) -> list[dict]:
             for n, d in enumerate(documents, start=1)]
 
 
-def unit_job(ctx, site, document=None, drawn=None) -> Job:
-    document = prepare(ctx, site, document=document, drawn=drawn)
+def unit_job(ctx, site, document=None, drawn=None, chart_cache: Path | None = None) -> Job:
+    document = prepare(ctx, site, document=document, drawn=drawn, chart_cache=chart_cache)
     date = source_date([ctx.entry.dir, ctx.entry.unit.dir / "unit.yaml"])
     meta = unit_meta(document, date)
     html = render_html("document.html.j2", theme_dir(), doc=document, meta=_meta_values(meta),
@@ -107,8 +107,8 @@ def unit_job(ctx, site, document=None, drawn=None) -> Job:
     return Job(html, attachment_files(document), date)
 
 
-def compendium_job(contexts: list, site, year: int) -> Job:
-    documents = [prepare(ctx, site, f"u{n}-") for n, ctx in enumerate(contexts, start=1)]
+def compendium_job(contexts: list, site, year: int, chart_cache: Path | None = None) -> Job:
+    documents = [prepare(ctx, site, f"u{n}-", chart_cache=chart_cache) for n, ctx in enumerate(contexts, start=1)]
     date = source_date([ctx.entry.dir for ctx in contexts] + [ctx.entry.unit.dir / "unit.yaml" for ctx in contexts])
     title = f"{year}年预算信息公开汇编"
     meta = Meta(title, publisher(site) or "budgetsite", f"{year}年各单位预算信息公开汇编",

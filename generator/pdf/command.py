@@ -50,14 +50,16 @@ def _write_all(contexts: list, report, request: Request, echo) -> list[Written]:
 
     Manifest.forget(request.output.resolve())  # the output changes behind `build`'s back: its next run is full
     written = []
+    charts = request.output.parent / ".cache" / "charts"  # where `build` keeps them: the pages' charts
     for ctx in contexts:
         path = unit_pdf_path(request.output, ctx.entry.unit.id, ctx.entry.year)
-        written.append(_one(lambda: unit_job(ctx, report.site), report.site, path, request.archival, echo))
+        written.append(_one(lambda: unit_job(ctx, report.site, chart_cache=charts), report.site, path,
+                            request.archival, echo))
     if request.compendium:
         for year in sorted({ctx.entry.year for ctx in contexts}):
             same_year = [c for c in report.contexts.values() if c.entry.year == year]
             path = compendium_pdf_path(request.output, year)
-            written.append(_one(lambda: compendium_job(same_year, report.site, year), report.site, path,
+            written.append(_one(lambda: compendium_job(same_year, report.site, year, charts), report.site, path,
                                 request.archival, echo))
     return written
 

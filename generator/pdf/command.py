@@ -32,7 +32,7 @@ def run(request: Request, echo) -> list[Written]:
             if not diagnostic.acknowledged:
                 echo(diagnostic.to_text())
         raise PdfFailed(f"内容检查未通过（{report.errors} 个错误），未生成 PDF。请先运行 budgetsite check 并改正。")
-    contexts = [ctx for ctx in report.contexts.values() if _wanted(ctx, request)]
+    contexts = _contexts(report, request.unit, request.year)
     if not contexts:
         raise PdfFailed("没有符合条件的单位或年度。")
     from generator.build_errors import BuildFailed
@@ -57,16 +57,19 @@ def _write_all(contexts: list, report, request: Request, echo) -> list[Written]:
                             request.archival, echo))
     if request.compendium:
         for year in sorted({ctx.entry.year for ctx in contexts}):
-            same_year = [c for c in report.contexts.values() if c.entry.year == year]
+            same_year = _contexts(report, None, year)
             path = compendium_pdf_path(request.output, year)
             written.append(_one(lambda: compendium_job(same_year, report.site, year, charts), report.site, path,
                                 request.archival, echo))
     return written
 
 
-def _wanted(ctx, request: Request) -> bool:
-    return ((request.unit is None or ctx.entry.unit.id == request.unit)
-            and (request.year is None or ctx.entry.year == request.year))
+def _contexts(report, unit: str | None, year: int | None) -> list:
+    """The disclosures asked for, every one of them: `report.contexts` holds only those this process read
+    (a check of many units reads most of them in worker processes), so each is asked of the report."""
+    keys = [f"{u.id}/{y.year}" for u in report.site.units if unit in (None, u.id)
+            for y in u.years if year in (None, y.year)]
+    return [ctx for ctx in map(report.context, keys) if ctx is not None]
 
 
 def _one(factory, site, path: Path, archival: bool, echo) -> Written:

@@ -1,0 +1,114 @@
+"""A disclosure's tables as an .xlsx workbook: one sheet per table, laid out as published.
+
+Each sheet: the title (merged across the table), the 编制单位 line and 单位：万元, the header rows with
+their merged cells, the body with amounts as numbers (format 0.00; a blank stays blank, as the
+published table leaves a zero), the note under it. A4, landscape for a wide table, fitted to the page
+width, the header rows repeated on every printed page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from generator.filing import grid, header_rows
+from generator.tables import Table
+
+THIN = Side(style="thin")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+MONEY_FORMAT = "0.00"
+
+
+def sheet_name(table: Table, taken: set[str]) -> str:
+    """The table's title as Excel allows a sheet name: 31 characters, none of []:*?/\\, unique."""
+    base = SHEET_NAME_FORBIDDEN.sub("", table.title).strip("'") or table.id
+    name, n = base[:31], 2
+    while name in taken:
+        suffix = f"({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name)
+    return name
+
+
+def workbook_bytes(doc) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    taken: set[str] = set()
+    for table in doc.tables:
+        write_sheet(book.create_sheet(sheet_name(table, taken)), table)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _deterministic(buffer.getvalue())
+
+
+def write_sheet(sheet, table: Table) -> None:
+    width = max(len(table.columns), 1)
+    sheet.cell(1, 1, table.title).font = Font(bold=True, size=14)
+    sheet.cell(1, 1).alignment = Alignment(horizontal="center")
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.cell(2, 1, table.unit_line or f"编制单位：{table.unit_name}")
+    sheet.cell(2, width, f"单位：{table.money_unit}").alignment = Alignment(horizontal="right")
+    top = 3
+    for line in table.meta:
+        sheet.cell(top, 1, line)
+        top += 1
+    head = header_rows(table)
+    for r, c, cell in grid(table):
+        target = sheet.cell(top + r, 1 + c)
+        if cell.numeric and cell.value is not None and cell.text != "":
+            target.value = cell.value  # a Decimal: written as the number it is
+            target.number_format = MONEY_FORMAT if cell.kind == "money" else "General"
+            target.alignment = Alignment(horizontal="right", vertical="center")
+        else:
+            target.value = cell.text or None
+            target.number_format = "@"  # codes stay text: 2010101, 030101
+            target.alignment = Alignment(horizontal="center" if r < head else "left", vertical="center",
+                                         wrap_text=True)
+        if r < head:
+            target.font = Font(bold=True)
+        if cell.colspan > 1 or cell.rowspan > 1:
+            sheet.merge_cells(start_row=top + r, start_column=1 + c,
+                              end_row=top + r + cell.rowspan - 1, end_column=c + cell.colspan)
+    last = top + head + len(table.rows) - 1
+    for row in sheet.iter_rows(min_row=top, max_row=max(last, top), max_col=width):
+        for cell in row:
+            cell.border = BORDER
+    if table.note:
+        sheet.cell(last + 2, 1, table.note)
+    for c, kind in enumerate(table.column_kinds, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = 14 if kind in ("money", "number") else 24
+    _print_settings(sheet, table, top, head)
+
+
+def _print_settings(sheet, table: Table, top: int, head: int) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if table.wide else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    if head:
+        sheet.print_title_rows = f"{top}:{top + head - 1}"
+
+
+def _deterministic(data: bytes) -> bytes:
+    """The same workbook bytes for the same content: the zip entries' times and the document's created
+    and modified stamps fixed (openpyxl writes the current time)."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", body)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, body)
+    return out.getvalue()

@@ -73,8 +73,8 @@ def _value(raw):
         return str(raw)
     if isinstance(raw, int):
         return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(repr(raw))
+    if isinstance(raw, float):  # 6.0 is the count 6, as the sheet shows it
+        return Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw))
     if isinstance(raw, str):
         text = raw.strip()
         return text or None

@@ -56,7 +56,7 @@ def read_file(path: Path) -> tuple[Imported, list, dict[str, list[Recognised]]]:
                                         found=suffix or "（无扩展名）"))
             return out, flow, {}
     except ReadError as exc:
-        out.problems.append(Problem("I002", path.name, str(exc)))
+        out.problems.append(Problem(exc.code, path.name, str(exc)))
         return out, flow, {}
     tables: dict[str, list[Recognised]] = {}
     for grid in grids:
@@ -115,7 +115,7 @@ def import_file(path: Path, content: Path, unit_id: str | None, year: int | None
                 profile_id: str | None = None, level: str | None = None) -> ImportResult:
     from generator.content import UNIT_ID, load_site
     from generator.importing.narrative import narrative_markdown, pick_profile
-    from generator.newyear import write_folder
+    from generator.newyear import skeleton_narrative, write_folder
 
     imported, flow, tables = read_file(path)
     result = ImportResult(imported)
@@ -147,6 +147,8 @@ def import_file(path: Path, content: Path, unit_id: str | None, year: int | None
     files["budget.yaml"] = emit(data, header.strip())
     if flow and profile is not None:
         files["narrative.md"] = narrative_markdown(flow, tables, profile, imported)
+    elif profile is not None:  # a workbook has tables only: the text is the officer's to write (I001 lists it)
+        files["narrative.md"] = skeleton_narrative(profile, imported.unit_name or unit_id, year)
     if existing is None:
         unit = {"name": imported.unit_name or unit_id, "code": code, "kind": kind or (profile.kind if profile else "单位"),
                 "level": level or _level(imported.unit_name), "profile": result.profile}

@@ -33,7 +33,11 @@ from openpyxl.utils import get_column_letter
 
 
 class ReadError(Exception):
-    """The file cannot be read at all (corrupt, encrypted, not a workbook or document)."""
+    """The file cannot be read at all: I002 (corrupt, not a workbook or document), I007 (encrypted)."""
+
+    def __init__(self, message: str, code: str = "I002"):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -105,7 +109,7 @@ def read_workbook(path: Path) -> list[Grid]:
             grids.append(Grid(path.name, name, rows, merges=merges))
         return grids
     except PasswordError:
-        raise ReadError(ENCRYPTED) from None
+        raise ReadError(ENCRYPTED, "I007") from None
     except Exception as exc:  # calamine's ZipError, XmlError, CalamineError: a file it cannot read
         raise ReadError(_read_reason(path, exc)) from None
 
@@ -117,13 +121,11 @@ def _refuse_encrypted(path: Path) -> None:
     with path.open("rb") as handle:
         head = handle.read(1 << 20)
     if head.startswith(OLE_SIGNATURE) and ENCRYPTION_STREAM in head:
-        raise ReadError(ENCRYPTED)
+        raise ReadError(ENCRYPTED, "I007")
 
 
 def _read_reason(path: Path, exc: Exception) -> str:
     message = " ".join(str(exc).split())
-    if "password" in message.lower() or "encrypt" in message.lower():
-        return ENCRYPTED
     kind = "旧版 .xls" if path.suffix.lower() == ".xls" else ".xlsx"
     return f"文件无法读取（已损坏或不完整，或不是 Excel {kind} 工作簿）：{message[:120]}"
 

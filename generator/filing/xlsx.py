@@ -60,10 +60,9 @@ def write_sheet(sheet, table: Table) -> None:
     sheet.cell(1, 1, table.title).font = Font(bold=True, size=14)
     sheet.cell(1, 1).alignment = Alignment(horizontal="center")
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.cell(2, 1, table.unit_line or f"编制单位：{table.unit_name}")
-    sheet.cell(2, width, f"单位：{table.money_unit}").alignment = Alignment(horizontal="right")
+    caption(sheet, table, width)
     top = 3
-    for line in table.meta:
+    for line in table.meta + ([f"绩效目标：{table.caption_extra}"] if table.caption_extra else []):
         sheet.cell(top, 1, line)
         top += 1
     head = header_rows(table)
@@ -92,6 +91,18 @@ def write_sheet(sheet, table: Table) -> None:
     for c, kind in enumerate(table.column_kinds, start=1):
         sheet.column_dimensions[get_column_letter(c)].width = 14 if kind in ("money", "number") else 24
     _print_settings(sheet, table, top, head)
+
+
+def caption(sheet, table: Table, width: int) -> None:
+    """Row 2 as the page heads the table: 编制单位, 预算年度, 单位：万元 (left, middle, right)."""
+    unit = table.unit_line or f"编制单位：{table.unit_name}"
+    year = f"预算年度：{table.year}年"
+    money = f"单位：{table.money_unit}" if table.money_unit else ""
+    parts = [unit, year, money] if width >= 3 else [f"{unit} {year}", money]
+    columns = [1, width // 2 + 1, width] if width >= 3 else [1, width]
+    for column, text, align in zip(columns, parts, ("left", "center", "right")):
+        if text:
+            sheet.cell(2, column, text).alignment = Alignment(horizontal=align)
 
 
 def _print_settings(sheet, table: Table, top: int, head: int) -> None:

@@ -20,6 +20,7 @@ from generator.importing.tables import UNIT_LINE, YEAR, Imported, Problem, Recog
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 KIND = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*(?:度)?\s*(?P<kind>部门|单位)预算")
+BUDGET_YEAR = re.compile(r"预算年度[:：](?P<year>(?:19|20)\d{2})")
 UNIT_CODE = re.compile(r"^(?P<code>\d{3,12})\s*(?P<name>\S.*)$")
 
 
@@ -106,6 +107,9 @@ def _identity(out: Imported, tables: dict[str, list[Recognised]], flow: list) ->
             out.data.setdefault("_kind", kind.group("kind"))
             if not out.unit_name:
                 out.unit_name = normal(line)[:kind.start()]
+    stated = [int(m.group("year")) for line in lines for m in BUDGET_YEAR.finditer(normal(line))]
+    if stated and (out.year is None or out.year not in stated):
+        out.year = max(set(stated), key=stated.count)  # the tables' own 预算年度 line
     if out.year is None:
         years = [int(m.group("year")) for line in lines for m in YEAR.finditer(line)]
         out.year = years[0] if years else None

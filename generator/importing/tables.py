@@ -74,6 +74,7 @@ class Recognised:
     columns: list[str]  # each column's header words joined with |
     body_end: int  # row after the last body row (trailing notes excluded)
     notes: list[str] = field(default_factory=list)
+    header_start: int = 0  # first header row
 
 
 @dataclass
@@ -122,7 +123,7 @@ def recognise(grid: Grid) -> Recognised | None:
         text = " ".join(cell_text(v) for v in grid.rows[body_end] if v is not None).strip()
         if text:
             notes.insert(0, text)
-    return Recognised(table_id, grid, title, end, columns, body_end, notes)
+    return Recognised(table_id, grid, title, end, columns, body_end, notes, start)
 
 
 def _row_words(row) -> list[str]:

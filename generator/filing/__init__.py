@@ -16,13 +16,16 @@ FORMATS = ("xlsx", "docx")
 
 def grid(table: Table) -> list[tuple[int, int, Cell]]:
     """(row, column, cell) of the table's header block, header rows and body rows, 0-based, each cell at
-    the top-left of its span, the columns that cells spanning from rows above occupy skipped."""
+    the top-left of its span, the columns that cells spanning from rows above occupy skipped (and the
+    "merged" placeholders the page leaves out there)."""
     placed: list[tuple[int, int, Cell]] = []
     taken: set[tuple[int, int]] = set()
     rows = [*table.head_block, *table.header, *(row.cells for row in table.rows)]
     for r, cells in enumerate(rows):
         c = 0
         for cell in cells:
+            if cell.kind == "merged":  # covered by the span of a cell above it, as the page leaves it out
+                continue
             while (r, c) in taken:
                 c += 1
             placed.append((r, c, cell))

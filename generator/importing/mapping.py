@@ -1,4 +1,8 @@
-"""Each recognised table's rows as budget.yaml data. Every value is Commented with its cell."""
+"""Each recognised table's rows as budget.yaml data. Every value is Commented with its cell.
+
+Tables: 收支总表 (totals), the fiscal 支出表s and 支出总表 (functional 项 lines by fund), 基本支出表 (economic
+款 lines), 三公, 机构设置, 政府采购, 固定资产, 整体支出绩效指标 and each 项目绩效目标表 (performance). The
+财政拨款收支总表 is derived from the others: listed as not imported."""
 
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ THREE_PUBLIC_ROWS = (  # label words → field, in the order tried
     ("小计", "subtotal"), ("合计", "total"))
 ASSET_ROWS = (("办公用房", "office_buildings"), ("房屋", "buildings"), ("车辆", "vehicles"), ("20万元", "equipment"),
               ("设备", "equipment"), ("其他", "other"))
+PROJECT_TITLE = re.compile(r"^\d+[、.．]\s*|绩效目标表$")
 AS_OF = re.compile(r"(?:截止时间|截止日期|截至)[:：]?\s*(?P<y>\d{4})\s*[-年.]\s*(?P<m>\d{1,2})\s*[-月.]\s*(?P<d>\d{1,2})")
 
 
@@ -376,14 +381,75 @@ class Mapper:
             self.out.data["procurement"] = {"items": items, **{k: v for k, v in proc.items() if k != "items"}}
 
     def not_imported(self) -> None:
-        for table_id in ("overall_indicators", "project_goals", "fiscal_summary"):
-            for rec in self.tables.get(table_id, []):
-                why = "由其他表推算，仅作核对" if table_id == "fiscal_summary" else "绩效指标表尚不能导入，请在 performance 中录入"
-                self.out.unmapped.append(f"{rec.grid.file}:{rec.grid.name}“{rec.title or table_id}”：{why}")
+        for rec in self.tables.get("fiscal_summary", []):
+            self.out.unmapped.append(f"{rec.grid.file}:{rec.grid.name}“{rec.title or rec.id}”：由其他表推算，仅作核对，未导入")
+
+    # -- performance tables
+    def part_column(self, rec: Recognised, *parts: str, required: bool = True) -> int | None:
+        """The column whose header, read top down, ends with one of `parts` exactly (指标值 › 值, not 符号)."""
+        for index, header in enumerate(rec.columns):
+            if header and header.split("|")[-1] in parts:
+                return index
+        if required:
+            self.problem("I004", rec, rec.header_start, None, f"“{rec.title or rec.id}”缺少“{parts[0]}”列",
+                         expected=parts[0], found="、".join(c for c in rec.columns if c) or "（无表头）")
+        return None
+
+    def indicator_rows(self, rec: Recognised, fields: dict[str, int]):
+        for r in self.body(rec):
+            row = {key: rec.grid.text(r, c) for key, c in fields.items()}
+            if not any(row.values()):
+                continue
+            if not row.get("level3"):
+                texts = " ".join(v for v in row.values() if v)
+                self.out.unmapped.append(f"{rec.grid.file}:{rec.grid.name} 第{r + 1}行“{texts[:30]}”：不是指标行，未导入")
+                continue
+            yield r, {key: self.cited(value, rec, r, fields[key]) for key, value in row.items() if value}
+
+    def overall_indicators(self) -> None:
+        for rec in self.tables.get("overall_indicators", []):
+            names = {"level1": ("一级指标",), "level2": ("二级指标",), "level3": ("三级指标",),
+                     "scoring": ("评（扣）分标准", "评(扣)分标准", "评分标准"), "description": ("绩效指标描述", "指标描述"),
+                     "comparator": ("符号",), "value": ("值", "指标值"), "unit": ("单位",), "basis": ("指标值确定依据", "依据")}
+            required = ("level1", "level2", "level3", "value")
+            fields = {k: self.part_column(rec, *words, required=k in required) for k, words in names.items()}
+            if any(fields[k] is None for k in required):
+                continue
+            rows = [line for _, line in self.indicator_rows(rec, {k: c for k, c in fields.items() if c is not None})]
+            self.out.data.setdefault("performance", {})["overall_indicators"] = rows
+
+    def project_goals(self) -> None:
+        projects = []
+        for rec in self.tables.get("project_goals", []):
+            names = {"level1": ("一级指标",), "level2": ("二级指标",), "level3": ("三级指标",),
+                     "description": ("绩效指标描述", "指标描述"), "value": ("指标值",), "basis": ("指标值确定依据", "依据")}
+            fields = {k: self.part_column(rec, *words, required=k != "basis") for k, words in names.items()}
+            if any(c is None for k, c in fields.items() if k != "basis"):
+                continue
+            project: dict = {"name": self.cited(PROJECT_TITLE.sub("", rec.title) or rec.title, rec, 0, 0)}
+            goal = self._labelled(rec, "绩效目标")
+            if goal is not None:
+                project["goal"] = goal
+            project["indicators"] = [line for _, line in
+                                     self.indicator_rows(rec, {k: c for k, c in fields.items() if c is not None})]
+            projects.append(project)
+        if projects:
+            self.out.data.setdefault("performance", {})["projects"] = projects
+
+    def _labelled(self, rec: Recognised, label: str):
+        """The text beside a label cell above the indicators (绩效目标 | 1.……), with its cell."""
+        for r in range(rec.header_start, rec.header_end):
+            row = rec.grid.rows[r]
+            if normal(rec.grid.text(r, 0)) == label:
+                for c in range(1, len(row)):
+                    if rec.grid.text(r, c):
+                        return self.cited(rec.grid.text(r, c), rec, r, c)
+        return None
 
     def run(self) -> None:
         for step in (self.summary, self.functional, self.economic, self.three_public, self.institutions,
-                     self.procurement, self.fixed_assets, self.not_imported):
+                     self.procurement, self.fixed_assets, self.overall_indicators, self.project_goals,
+                     self.not_imported):
             step()
 
 

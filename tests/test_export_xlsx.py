@@ -177,3 +177,17 @@ def test_site_links_and_lists_the_filing_files(round_trip):
     # the same bytes as `budgetsite export` writes
     book = load_workbook(folder / "fengnan-renda-2023.xlsx")
     assert book.sheetnames[0] == "部门预算收支总表"
+
+
+def test_source_date_epoch_dates_the_export(exported, monkeypatch):
+    import io
+    import zipfile
+
+    from generator.filing import deterministic_zip, stamp
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704067200")  # 2024-01-01T00:00:00Z
+    data = deterministic_zip((exported / "langfang-renda-2023.xlsx").read_bytes(), stamp(2023))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert {i.date_time for i in archive.infolist()} == {(2024, 1, 1, 0, 0, 0)}
+    assert b"2024-01-01T00:00:00Z" in archive.read("docProps/core.xml")
+    assert load_workbook(io.BytesIO(data)).properties.created.year == 2024

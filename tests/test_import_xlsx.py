@@ -224,3 +224,19 @@ def test_no_unit_given_and_an_existing_year(tmp_path):
     assert budgetsite("import", str(book), "--unit", "fengnan-renda", "-c", str(content)).returncode == 0
     out = refused(tmp_path, book)
     assert "I009 [错误] 该年度目录已存在，不覆盖" in out and "fengnan-renda/2023" in out
+
+
+def test_text_in_a_total_cell_is_found_once(tmp_path):
+    sheet = general_budget_sheet()
+    sheet.rows[8][3] = "五百七十六"  # 2010101 行政运行, 合计: read only to compare with 基本 + 项目
+    out = refused(tmp_path, write_xlsx(tmp_path / "合计.xlsx", [sheet]))
+    assert out.count("合计.xlsx:表5!D9: I005 [错误]") == 1, out
+
+
+def test_a_row_whose_total_is_not_its_parts(tmp_path):
+    sheet = general_budget_sheet()
+    sheet.rows[9][3] = 225.82  # 2010102: 合计 225.82, 项目支出 225.72
+    content, result = imported(tmp_path, [sheet])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout + result.stderr
+    assert "预算表.xlsx:表5!D10: I006 [警告] 2010102一般行政管理事务行的“合计”与各栏之和不符（应为 225.72，实为 225.82）" in out

@@ -62,7 +62,9 @@ class Mapper:
     def problem(self, code, rec, row, column, message, expected=None, found=None, error=True) -> None:
         grid = rec.grid
         where = f"{grid.file}:{grid.ref(row, column) if column is not None else grid.name + ' 第' + str(row + 1) + '行'}"
-        self.out.problems.append(Problem(code, where, message, expected, found, error))
+        problem = Problem(code, where, message, expected, found, error)
+        if problem not in self.out.problems:  # a cell read for the data and again for a sum: said once
+            self.out.problems.append(problem)
 
     def money(self, rec: Recognised, row: int, column: int | None) -> Decimal | None:
         if column is None:
@@ -109,6 +111,14 @@ class Mapper:
     def compare_subtotals(self, rec: Recognised, rows, columns: dict[str, int], leaf: int) -> None:
         """Every 类/款 and 合计 row against the sum of its leaf rows (leaf: the code length of data rows)."""
         leaves = [(r, code) for r, code, _ in rows if len(code) == leaf]
+        if "total" in columns:  # each row's 合计 against its parts (基本 + 项目 + …, 人员 + 公用)
+            parts = [c for key, c in columns.items() if key != "total"]
+            for r, code, name in rows:
+                shown = self.money(rec, r, columns["total"])
+                derived = sum((self.money(rec, r, c) or ZERO for c in parts), ZERO)
+                if shown is not None and shown != derived:
+                    self.problem("I006", rec, r, columns["total"], f"{code or '合计'}{name if code else ''}行的“合计”与各栏之和不符",
+                                 expected=f"{derived:.2f}", found=f"{shown:.2f}", error=False)
         for r, code, name in rows:
             if len(code) == leaf:
                 continue
@@ -153,7 +163,8 @@ class Mapper:
         cols = {k: self.column(rec, label, required=k in ("basic", "project")) for k, label in SPENDING_KINDS.items()}
         cols = {k: c for k, c in cols.items() if c is not None}
         rows = self.coded_rows(rec)
-        self.compare_subtotals(rec, rows, cols, 7)
+        total = self.column(rec, "合计", required=False)
+        self.compare_subtotals(rec, rows, cols if total is None else {**cols, "total": total}, 7)
         income = self._income_sources()
         for r, code, name in rows:
             if len(code) != 7:

@@ -10,10 +10,10 @@ Workbooks are read with python-calamine, chosen by measurement (`python -m tests
 on the three example disclosures exported by `budgetsite export`, best of 5, one run, 2 shared cores):
 
     workbook                     openpyxl   calamine
-    fengnan-renda-2023.xlsx      252.2 ms     5.2 ms   (20 sheets, 61 merged ranges; 48x)
-    guangyang-zhengfuban-2022     71.5 ms     1.9 ms   (8 sheets, 39 merged ranges; 37x)
-    langfang-renda-2023           78.4 ms     3.3 ms   (9 sheets, 45 merged ranges; 23x)
-    GBK .xls (xlwt)              xlrd 1.5 ms  calamine <0.1 ms
+    fengnan-renda-2023.xlsx      107.8 ms     2.8 ms   (20 sheets, 61 merged ranges; 39x)
+    guangyang-zhengfuban-2022     43.5 ms     1.7 ms   (8 sheets, 39 merged ranges; 26x)
+    langfang-renda-2023           59.5 ms     1.4 ms   (9 sheets, 45 merged ranges; 44x)
+    GBK .xls (xlwt)              xlrd 1.0 ms  calamine <0.1 ms
 
 Both read every value and every merged range alike (openpyxl only in its full mode: read-only mode has
 no merged ranges); both give a number stored as text as text (the importer parses it); calamine reads

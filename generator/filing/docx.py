@@ -187,7 +187,7 @@ class _Writer:
     def _block(self, element, list_style: str = "") -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         if re.fullmatch(r"h[1-6]", tag):
-            self.word.add_heading(_text(element), level=min(int(tag[1]) - 1, 9) or 1)
+            self.word.add_heading("".join(element.itertext()).strip(), level=min(int(tag[1]) - 1, 9) or 1)
         elif tag in ("ul", "ol"):
             style = "List Bullet" if tag == "ul" else "List Number"
             for item in element:

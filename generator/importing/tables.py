@@ -94,8 +94,7 @@ def normal(text: str) -> str:
 
 
 def recognise(grid: Grid) -> Recognised | None:
-    lines = [normal(t) for t in reversed(grid.above)] + [  # the nearest line above first: the title
-        normal(" ".join(dict.fromkeys(cell_text(v) for v in row))) for row in grid.rows[:4]]
+    lines = [normal(t) for t in grid.above] + [normal(" ".join(dict.fromkeys(cell_text(v) for v in row))) for row in grid.rows[:4]]
     table_id = title = ""
     for line in lines:
         for candidate, words in TITLES:
@@ -156,17 +155,7 @@ def _body_start(grid: Grid, start: int) -> int:
         total = any(w in ("合计", "总计") for w in words) and "" in words
         if numbers or codes or total:
             return index
-    return _past_merged_headers(grid, start)
-
-
-def _past_merged_headers(grid: Grid, start: int) -> int:
-    """A table without amounts or codes (机构设置, or an empty table): its header rows are those that
-    continue the row above by a cell merged down into them (the same text in the same column)."""
-    index = start + 1
-    while index < len(grid.rows) and any(
-            word and word == above for word, above in zip(_row_words(grid.rows[index]), _row_words(grid.rows[index - 1]))):
-        index += 1
-    return index
+    return start + 1
 
 
 def _column_words(grid: Grid, start: int, end: int) -> list[str]:

@@ -430,6 +430,88 @@ def new_unit_command(
     typer.echo(f"已生成 {made}：unit.yaml、{year}/budget.yaml、{year}/narrative.md；待填写处标有“【待核】”")
 
 
+class ExportFormat(str, Enum):
+    xlsx = "xlsx"
+    docx = "docx"
+    all = "all"
+
+
+@app.command("export")
+def export_command(
+    unit: str = typer.Argument(..., help="单位标识（content/units/ 下的目录名）"),
+    year: Optional[int] = typer.Argument(None, help="年度（默认为最新年度）"),
+    format: ExportFormat = typer.Option(ExportFormat.all, "--format", "-f", help="xlsx（各标准表）、docx（全文）或 all"),
+    output: Path = typer.Option(Path("."), "--output", "-o", help="输出目录"),
+    content: Path = ContentOption,
+) -> None:
+    """导出报送用文件：各标准表为 Excel 工作簿（每表一个工作表，版式同公开文本），全文为 Word 文档。"""
+    from generator.check import check_site
+    from generator.diagnostics import Severity
+    from generator.document import build_document
+    from generator.files import write_atomically
+    from generator.filing import FORMATS, exported, file_name
+
+    if not content.is_dir():
+        typer.echo(f"内容目录不存在：{content}", err=True)
+        raise typer.Exit(2)
+    report = check_site(content)
+    years = sorted(y.year for u in report.site.units if u.id == unit for y in u.years)
+    if not years:
+        known = "、".join(sorted(u.id for u in report.site.units)) or "（无）"
+        typer.echo(f"未导出：没有单位“{unit}”（已有单位：{known}）", err=True)
+        raise typer.Exit(2)
+    year = year or years[-1]
+    ctx = report.contexts.get(f"{unit}/{year}") if year in years else None
+    if ctx is None:
+        said = "、".join(str(y) for y in years)
+        typer.echo(f"未导出：单位“{unit}”没有 {year} 年度（已有年度：{said}）" if year not in years else
+                   f"未导出：{unit}/{year} 的数据无法读取（用 budgetsite check 查看）", err=True)
+        raise typer.Exit(2)
+    errors = [d for d in report.diagnostics if d.unit == unit and d.year == year and d.severity is Severity.ERROR
+              and d.acknowledged is None]
+    if errors:
+        for diagnostic in errors:
+            typer.echo(diagnostic.to_text(), err=True)
+        typer.echo(f"未导出：{unit}/{year} 未通过检查（{len(errors)} 个错误）", err=True)
+        raise typer.Exit(1)
+    doc = build_document(ctx, report.site)
+    output.mkdir(parents=True, exist_ok=True)
+    for fmt in FORMATS if format is ExportFormat.all else (format.value,):
+        target = output / file_name(unit, year, fmt)
+        write_atomically(target, exported(doc, fmt))
+        typer.echo(f"已导出 {target}")
+
+
+@app.command("import")
+def import_command(
+    file: Path = typer.Argument(..., help="预算管理系统导出的 Excel 工作簿（.xlsx、.xls），或公开的 Word 文档（.docx）"),
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="单位标识（小写字母、数字和连字符）；已有单位则导入为其新年度"),
+    year: Optional[int] = typer.Option(None, "--year", "-y", help="预算年度（默认按文件中的表题判断）"),
+    profile: Optional[str] = typer.Option(None, "--profile", help="公开模板标识（新单位；默认按文件内容选择）"),
+    content: Path = ContentOption,
+) -> None:
+    """从 Excel 或 Word 导入一个年度：按表题和表头识别各表，写出 budget.yaml（每个值注明来源单元格）；
+    合计行不作数据导入，与明细之和核对；无法导入的内容逐条列出。出错时不写任何文件。"""
+    from generator.importing import import_file
+
+    if not content.is_dir():
+        typer.echo(f"内容目录不存在：{content}", err=True)
+        raise typer.Exit(2)
+    result = import_file(file, content, unit, year, profile)
+    for problem in result.problems:
+        typer.echo(problem.text(), err=problem.error)
+    for line in result.imported.unmapped:
+        typer.echo(f"未导入：{line}")
+    if result.failed or result.written is None:
+        errors = sum(1 for p in result.problems if p.error)
+        typer.echo(f"未导入（{errors} 个错误），未写任何文件", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"已导入 {result.written}：{'、'.join(result.files)}（识别 {len(result.imported.recognised)} 个表）")
+    if result.imported.unmapped:
+        typer.echo(f"  {len(result.imported.unmapped)} 处未能导入，已列在 budget.yaml 开头，请手工补录")
+    typer.echo("  下一步：budgetsite check 核对导入结果")
+
+
 def main() -> None:
     try:
         app()

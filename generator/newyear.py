@@ -180,8 +180,6 @@ def new_unit(content: Path, unit_id: str, name: str, year: int, profile_id: str,
     """A unit with no history: unit.yaml, and the year's budget.yaml and narrative.md laid out by the
     profile (its section headings, its tables' markers), every figure left for the officer to write."""
     from generator.content import UNIT_ID, load_site
-    from generator.document import numbered
-
     if not UNIT_ID.match(unit_id):
         raise NewYearError(f"单位标识“{unit_id}”只能用小写字母、数字和连字符")
     unit_dir = content / "units" / unit_id
@@ -193,6 +191,18 @@ def new_unit(content: Path, unit_id: str, name: str, year: int, profile_id: str,
         raise NewYearError(f"未知的公开模板“{profile_id}”（可用：{'、'.join(sorted(site.profiles))}）")
     unit = {"name": name, "kind": profile.kind, "level": level, "profile": profile_id}
     budget = {"year": year, "institutions": [{"name": name, "nature": "行政", "funding": "财政拨款"}]}
+    files = {"unit.yaml": emit(unit, f"由 budgetsite new-unit 按模板 {profile_id} 生成；请核对单位性质、规格等"),
+             f"{year}/budget.yaml": emit(budget, "由 budgetsite new-unit 生成：请按本年预算填写各项金额"),
+             f"{year}/narrative.md": skeleton_narrative(profile, name, year)}
+    write_folder(unit_dir, files)
+    return unit_dir
+
+
+def skeleton_narrative(profile, name: str, year: int) -> str:
+    """narrative.md laid out by the profile: its preamble, its section headings with a 【待核】 line to
+    write (I001 until written), and its tables' markers (new-unit, and import of a workbook)."""
+    from generator.document import numbered
+
     lines = [_fill(profile.preamble, name, year, profile.kind) if profile.preamble else "", ""]
     for table_id in profile.front_tables:
         lines += [f"{{{{table:{table_id}}}}}", ""]
@@ -201,11 +211,7 @@ def new_unit(content: Path, unit_id: str, name: str, year: int, profile_id: str,
         if not spec.glossary:
             lines += [f"{REVIEW_MARK}（请填写本部分内容）", ""]
         lines += [line for t in spec.tables for line in (f"{{{{table:{t}}}}}", "")]
-    files = {"unit.yaml": emit(unit, f"由 budgetsite new-unit 按模板 {profile_id} 生成；请核对单位性质、规格等"),
-             f"{year}/budget.yaml": emit(budget, "由 budgetsite new-unit 生成：请按本年预算填写各项金额"),
-             f"{year}/narrative.md": "\n".join(lines).rstrip() + "\n"}
-    write_folder(unit_dir, files)
-    return unit_dir
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def _fill(template: str, unit: str, year: int, kind: str) -> str:

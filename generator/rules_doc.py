@@ -11,7 +11,8 @@ from pathlib import Path
 from generator.rules import FAMILIES, Rule, load_all
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
-SCOPES = {"load": "读取文件时", "disclosure": "每份公开", "site": "全站（跨单位、跨年度）"}
+SCOPES = {"load": "读取文件时", "disclosure": "每份公开", "site": "全站（跨单位、跨年度）",
+          "import": "导入 Excel、Word 文件时（budgetsite import；有错误则不写任何文件）"}
 FAMILY_SCOPES = {"D": "全部规则执行之后"}  # declared like load-time codes, but reported after every rule ran
 HEADER = """\
 # 检查规则一览

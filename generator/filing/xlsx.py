@@ -15,13 +15,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from generator.filing import grid, header_rows
+from generator.filing import deterministic_zip, grid, header_rows, stamp
 from generator.tables import Table
 
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 MONEY_FORMAT = "0.00"
+
+
+def money_format(text: str) -> str:
+    """Two decimals, as published; more when the document prints more (151.94804 stays 151.94804)."""
+    decimals = len(text.rsplit(".", 1)[1]) if "." in text else 0
+    return MONEY_FORMAT if decimals <= 2 else "0." + "0" * decimals
 
 
 def sheet_name(table: Table, taken: set[str]) -> str:
@@ -41,9 +47,12 @@ def workbook_bytes(doc) -> bytes:
     taken: set[str] = set()
     for table in doc.tables:
         write_sheet(book.create_sheet(sheet_name(table, taken)), table)
+    book.properties.title = doc.title
+    book.properties.creator = doc.unit.name
+    book.properties.lastModifiedBy = None
     buffer = io.BytesIO()
     book.save(buffer)
-    return _deterministic(buffer.getvalue())
+    return _deterministic(buffer.getvalue(), doc.year)
 
 
 def write_sheet(sheet, table: Table) -> None:
@@ -51,10 +60,9 @@ def write_sheet(sheet, table: Table) -> None:
     sheet.cell(1, 1, table.title).font = Font(bold=True, size=14)
     sheet.cell(1, 1).alignment = Alignment(horizontal="center")
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.cell(2, 1, table.unit_line or f"编制单位：{table.unit_name}")
-    sheet.cell(2, width, f"单位：{table.money_unit}").alignment = Alignment(horizontal="right")
+    caption(sheet, table, width)
     top = 3
-    for line in table.meta:
+    for line in table.meta + ([f"绩效目标：{table.caption_extra}"] if table.caption_extra else []):
         sheet.cell(top, 1, line)
         top += 1
     head = header_rows(table)
@@ -62,7 +70,7 @@ def write_sheet(sheet, table: Table) -> None:
         target = sheet.cell(top + r, 1 + c)
         if cell.numeric and cell.value is not None and cell.text != "":
             target.value = cell.value  # a Decimal: written as the number it is
-            target.number_format = MONEY_FORMAT if cell.kind == "money" else "General"
+            target.number_format = money_format(cell.text) if cell.kind == "money" else "General"
             target.alignment = Alignment(horizontal="right", vertical="center")
         else:
             target.value = cell.text or None
@@ -85,6 +93,18 @@ def write_sheet(sheet, table: Table) -> None:
     _print_settings(sheet, table, top, head)
 
 
+def caption(sheet, table: Table, width: int) -> None:
+    """Row 2 as the page heads the table: 编制单位, 预算年度, 单位：万元 (left, middle, right)."""
+    unit = table.unit_line or f"编制单位：{table.unit_name}"
+    year = f"预算年度：{table.year}年"
+    money = f"单位：{table.money_unit}" if table.money_unit else ""
+    parts = [unit, year, money] if width >= 3 else [f"{unit} {year}", money]
+    columns = [1, width // 2 + 1, width] if width >= 3 else [1, width]
+    for column, text, align in zip(columns, parts, ("left", "center", "right")):
+        if text:
+            sheet.cell(2, column, text).alignment = Alignment(horizontal=align)
+
+
 def _print_settings(sheet, table: Table, top: int, head: int) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if table.wide else "portrait"
@@ -96,19 +116,5 @@ def _print_settings(sheet, table: Table, top: int, head: int) -> None:
         sheet.print_title_rows = f"{top}:{top + head - 1}"
 
 
-def _deterministic(data: bytes) -> bytes:
-    """The same workbook bytes for the same content: the zip entries' times and the document's created
-    and modified stamps fixed (openpyxl writes the current time)."""
-    import zipfile
-
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", body)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, body)
-    return out.getvalue()
+def _deterministic(data: bytes, year: int | None = None) -> bytes:
+    return deterministic_zip(data, stamp(year))

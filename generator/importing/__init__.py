@@ -20,6 +20,7 @@ from generator.importing.tables import UNIT_LINE, YEAR, Imported, Problem, Recog
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 KIND = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*(?:度)?\s*(?P<kind>部门|单位)预算")
+BUDGET_YEAR = re.compile(r"预算年度[:：](?P<year>(?:19|20)\d{2})")
 UNIT_CODE = re.compile(r"^(?P<code>\d{3,12})\s*(?P<name>\S.*)$")
 
 
@@ -56,7 +57,7 @@ def read_file(path: Path) -> tuple[Imported, list, dict[str, list[Recognised]]]:
                                         found=suffix or "（无扩展名）"))
             return out, flow, {}
     except ReadError as exc:
-        out.problems.append(Problem("I002", path.name, str(exc)))
+        out.problems.append(Problem(exc.code, path.name, str(exc)))
         return out, flow, {}
     tables: dict[str, list[Recognised]] = {}
     for grid in grids:
@@ -140,6 +141,9 @@ def _identity(out: Imported, tables: dict[str, list[Recognised]], flow: list) ->
             out.data.setdefault("_kind", kind.group("kind"))
             if not out.unit_name:
                 out.unit_name = normal(line)[:kind.start()]
+    stated = [int(m.group("year")) for line in lines for m in BUDGET_YEAR.finditer(normal(line))]
+    if stated and (out.year is None or out.year not in stated):
+        out.year = max(set(stated), key=stated.count)  # the tables' own 预算年度 line
     if out.year is None:
         years = [int(m.group("year")) for line in lines for m in YEAR.finditer(line)]
         out.year = years[0] if years else None
@@ -149,7 +153,7 @@ def import_file(path: Path, content: Path, unit_id: str | None, year: int | None
                 profile_id: str | None = None, level: str | None = None) -> ImportResult:
     from generator.content import UNIT_ID, load_site
     from generator.importing.narrative import narrative_markdown, pick_profile, unit_fields
-    from generator.newyear import write_folder
+    from generator.newyear import skeleton_narrative, write_folder
 
     imported, flow, tables = read_file(path)
     result = ImportResult(imported)
@@ -181,6 +185,8 @@ def import_file(path: Path, content: Path, unit_id: str | None, year: int | None
     files["budget.yaml"] = emit(data, header.strip())
     if flow and profile is not None:
         files["narrative.md"] = narrative_markdown(flow, tables, profile, imported, path.name)
+    elif profile is not None:  # a workbook has tables only: the text is the officer's to write (I001 lists it)
+        files["narrative.md"] = skeleton_narrative(profile, imported.unit_name or unit_id, year)
     if existing is None:
         unit = {"name": imported.unit_name or unit_id, "code": code, "kind": kind or (profile.kind if profile else "单位"),
                 "level": level or _level(imported.unit_name), "profile": result.profile}

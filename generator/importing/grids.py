@@ -2,16 +2,29 @@
 
 A grid is one sheet or one Word table (a Word file is read by generator/importing/docx_reader.py): its rows of values (text, Decimal, or None for a blank), merged
 cells filled with the value of their top-left cell (so a merged header reads the same over every column
-it spans), and the lines written above it (a Word table's title paragraphs). Every value keeps where it
-came from, `sheet!C12`, for the comments the importer writes and for its diagnostics.
+it spans) and the merged ranges themselves (where a header block ends), and the lines written above it
+(a Word table's title paragraphs). Every value keeps where it came from, `sheet!C12`, for the comments
+the importer writes and for its diagnostics.
 
-Workbooks are read with python-calamine (one reader for both formats, and the fastest: see
-docs/content-format.md); numbers come as floats, made Decimal from their shortest repr, never
-computed with as floats.
+Workbooks are read with python-calamine, chosen by measurement (`python -m tests.measure_readers DIR`
+on the three example disclosures exported by `budgetsite export`, best of 5, one run, 2 shared cores):
+
+    workbook                     openpyxl   calamine
+    fengnan-renda-2023.xlsx      252.2 ms     5.2 ms   (20 sheets, 61 merged ranges; 48x)
+    guangyang-zhengfuban-2022     71.5 ms     1.9 ms   (8 sheets, 39 merged ranges; 37x)
+    langfang-renda-2023           78.4 ms     3.3 ms   (9 sheets, 45 merged ranges; 23x)
+    GBK .xls (xlwt)              xlrd 1.5 ms  calamine <0.1 ms
+
+Both read every value and every merged range alike (openpyxl only in its full mode: read-only mode has
+no merged ranges); both give a number stored as text as text (the importer parses it); calamine reads
+.xls too (Chinese text of a GBK code page correct, as xlrd does), so one reader serves both formats,
+and it names an encrypted workbook (PasswordError) and a truncated one (ZipError) by type. Numbers come
+as floats, made Decimal from their shortest repr, never computed with as floats.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +33,11 @@ from openpyxl.utils import get_column_letter
 
 
 class ReadError(Exception):
-    """The file cannot be read at all (corrupt, encrypted, not a workbook or document)."""
+    """The file cannot be read at all: I002 (corrupt, not a workbook or document), I007 (encrypted)."""
+
+    def __init__(self, message: str, code: str = "I002"):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -29,10 +46,11 @@ class Grid:
     name: str  # the sheet's name, or 表格N for the Nth Word table
     rows: list[list[object]]
     above: list[str] = field(default_factory=list)  # text lines written above the table (Word)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row0, col0, row1, col1), inclusive
 
     def ref(self, row: int, column: int) -> str:
         """A cell's address as a spreadsheet names it (0-based in, 1-based out): 收支总表!C12."""
-        return f"{self.name}!{get_column_letter(column + 1)}{row + 1}"
+        return f"{sheet_ref(self.name)}!{get_column_letter(column + 1)}{row + 1}"
 
     def text(self, row: int, column: int) -> str:
         value = self.rows[row][column] if column < len(self.rows[row]) else None
@@ -59,41 +77,61 @@ def _value(raw):
         return str(raw)
     if isinstance(raw, int):
         return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(repr(raw))
+    if isinstance(raw, float):  # 6.0 is the count 6, as the sheet shows it
+        return Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw))
     if isinstance(raw, str):
         text = raw.strip()
         return text or None
     return str(raw)
 
 
-def read_workbook(path: Path) -> list[Grid]:
-    from python_calamine import CalamineWorkbook
+def sheet_ref(name: str) -> str:
+    """A sheet's name as a cell reference writes it: quoted when it has spaces or punctuation."""
+    return name if re.fullmatch(r"[\w\u4e00-\u9fff“”（）、]+", name) else "'" + name.replace("'", "''") + "'"
 
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")  # an encrypted OOXML file is an OLE container with it
+
+
+def read_workbook(path: Path) -> list[Grid]:
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    _refuse_encrypted(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         grids = []
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
             rows = [[_value(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-            _fill_merged(rows, sheet.merged_cell_ranges or [])
-            grids.append(Grid(path.name, name, rows))
+            merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []]
+            _fill_merged(rows, merges)
+            grids.append(Grid(path.name, name, rows, merges=merges))
         return grids
-    except Exception as exc:  # calamine reports corrupt, encrypted and foreign files by message only
+    except PasswordError:
+        raise ReadError(ENCRYPTED, "I007") from None
+    except Exception as exc:  # calamine's ZipError, XmlError, CalamineError: a file it cannot read
         raise ReadError(_read_reason(path, exc)) from None
 
 
+ENCRYPTED = "文件已加密（设有打开密码），请在 Excel 中取消密码后另存再导入"
+
+
+def _refuse_encrypted(path: Path) -> None:
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20)
+    if head.startswith(OLE_SIGNATURE) and ENCRYPTION_STREAM in head:
+        raise ReadError(ENCRYPTED, "I007")
+
+
 def _read_reason(path: Path, exc: Exception) -> str:
-    head = path.read_bytes()[:8] if path.is_file() else b""
-    message = str(exc)
-    if head.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() == ".xlsx" or "password" in message.lower() \
-            or "encrypt" in message.lower():
-        return "文件已加密（设有打开密码），请在 Excel 中取消密码后另存再导入"
-    return f"文件无法读取（已损坏，或不是 Excel 工作簿）：{message[:120]}"
+    message = " ".join(str(exc).split())
+    kind = "旧版 .xls" if path.suffix.lower() == ".xls" else ".xlsx"
+    return f"文件无法读取（已损坏或不完整，或不是 Excel {kind} 工作簿）：{message[:120]}"
 
 
-def _fill_merged(rows: list[list[object]], ranges) -> None:
-    for (r0, c0), (r1, c1) in ranges:
+def _fill_merged(rows: list[list[object]], merges) -> None:
+    for r0, c0, r1, c1 in merges:
         if r0 >= len(rows):
             continue
         value = rows[r0][c0] if c0 < len(rows[r0]) else None

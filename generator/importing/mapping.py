@@ -50,7 +50,7 @@ class Mapper:
             if all(w in header for w in words) and not any(a in header for a in avoid):
                 return index
         if required:
-            self.problem("I004", rec, rec.header_end - 1, None, f"“{rec.title or rec.id}”缺少“{'、'.join(words)}”列",
+            self.problem("I004", rec, rec.header_start, None, f"“{rec.title or rec.id}”缺少“{'、'.join(words)}”列",
                          expected="、".join(words), found="、".join(c for c in rec.columns if c) or "（无表头）")
         return None
 
@@ -202,7 +202,8 @@ class Mapper:
             if None in cols.values():
                 continue
             rows = self.coded_rows(rec)
-            self.compare_subtotals(rec, rows, cols, 5)
+            total = self.column(rec, "合计", required=False)
+            self.compare_subtotals(rec, rows, cols if total is None else {**cols, "total": total}, 5)
             for r, code, name in rows:
                 if len(code) != 5:
                     continue

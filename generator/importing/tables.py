@@ -74,6 +74,7 @@ class Recognised:
     columns: list[str]  # each column's header words joined with |
     body_end: int  # row after the last body row (trailing notes excluded)
     notes: list[str] = field(default_factory=list)
+    header_start: int = 0  # first header row
 
 
 @dataclass
@@ -122,7 +123,7 @@ def recognise(grid: Grid) -> Recognised | None:
         text = " ".join(cell_text(v) for v in grid.rows[body_end] if v is not None).strip()
         if text:
             notes.insert(0, text)
-    return Recognised(table_id, grid, title, end, columns, body_end, notes)
+    return Recognised(table_id, grid, title, end, columns, body_end, notes, start)
 
 
 def _row_words(row) -> list[str]:
@@ -142,8 +143,14 @@ NUMBER_TEXT = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
 
 
 def _body_start(grid: Grid, start: int) -> int:
-    """The first body row: after a 栏次 row; else the first with an amount or a code, or a 合计 row with a
-    blank cell (a header row has none: merged header cells repeat their text)."""
+    """The first body row. The header block takes every row its merged cells reach (a cell spanning two
+    rows; a cell spanning columns, whose parts are named on the row below: 数量/单价 under 政府采购金额),
+    and a 栏次 row after it. Without merged cells: the first row with an amount or a code, or a 合计 row
+    with a blank cell (a header row has none: merged header cells repeat their text), and a row of header
+    words only (数量, 单价, 小计) stays in the header."""
+    end = _merged_header_end(grid, start)
+    if end > start + 1:
+        return end + 1 if end < len(grid.rows) and "栏次" in _row_words(grid.rows[end]) else end
     for index in range(start + 1, min(len(grid.rows), start + 8)):
         row = grid.rows[index]
         words = _row_words(row)
@@ -155,7 +162,27 @@ def _body_start(grid: Grid, start: int) -> int:
         total = any(w in ("合计", "总计") for w in words) and "" in words
         if numbers or codes or total:
             return index
+        if not all(w in HEADER_WORDS or not w for w in words):
+            return index
     return start + 1
+
+
+HEADER_WORDS = {"科目编码", "科目名称", "小计", "数量", "单价", "金额", "合计", "项目名称", "预算资金", "类", "款", "项",
+                "人员经费", "公用经费", "基本支出", "项目支出"}
+
+
+def _merged_header_end(grid: Grid, start: int) -> int:
+    """The row after the header block as the merged cells starting in it reach."""
+    end = start + 1
+    grew = True
+    while grew:
+        grew = False
+        for r0, c0, r1, c1 in grid.merges:
+            if start <= r0 < end:
+                reach = r1 + 1 if r1 > r0 else (r0 + 2 if c1 > c0 else r0 + 1)
+                if reach > end:
+                    end, grew = reach, True
+    return min(end, len(grid.rows))
 
 
 def _column_words(grid: Grid, start: int, end: int) -> list[str]:

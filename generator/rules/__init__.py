@@ -25,7 +25,7 @@ class Rule:
     rationale: str
     message: str  # a str.format template over the keyword arguments given by the check
     fix: str
-    scope: str  # "load" (reported while reading files), "disclosure" or "site"
+    scope: str  # "load" (reported while reading files), "disclosure", "site" or "import" (budgetsite import)
     check: Callable | None = None
     example: str = ""  # a failing example, for the docs
 
@@ -207,6 +207,7 @@ def load_all() -> dict[str, Rule]:
         catalogue_rules,
         cross_unit,
         importing_docx,
+        importing_rules,
         loading,
         narrative_rules,
         performance_rules,

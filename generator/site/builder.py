@@ -108,6 +108,11 @@ class PageWriter:
         path.write_bytes(text.encode("utf-8"))
         self.written.append(path.relative_to(self.output).as_posix())
 
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.written.append(path.relative_to(self.output).as_posix())
+
     def render(self, template: str, path: str, page, indexed: bool = True, root: str | None = None,
                **extra) -> None:
         html = self.env.get_template(template).render(
@@ -148,6 +153,7 @@ class UnitRenderer(PageWriter):
         doc = build_document(ctx, self.site)
         base = disclosure_dir(doc.unit_id, doc.year)
         data.write_disclosure_data(doc, self.output / base, self.write)
+        filing = downloads.write_filing(doc, self.output / base, self.write_bytes)
         drawn = charts.disclosure_charts(self.charts, doc, self.site.catalogue)
         page = pages.DisclosurePage(
             doc=doc, unit_url=unit_url(doc.unit_id),
@@ -156,7 +162,7 @@ class UnitRenderer(PageWriter):
             charts=drawn,
             csv=[pages.Download(t.title, data.table_file(t)) for t in doc.tables],
             json=data.json_name(doc), pdf=pdf_name(doc.unit_id, doc.year) if self.has_pdf(doc.unit_id, doc.year) else "",
-            fmt=Formats,
+            fmt=Formats, filing=[pages.Download(downloads.FILING_TITLES[fmt], name) for fmt, name in filing],
         )
         self.render("disclosure.html", base + "index.html", page, doc=doc)
         self.copy_images(ctx, base)

@@ -72,7 +72,7 @@ def write_disclosure_data(doc: Document, directory: Path, write) -> None:
     for table in doc.tables:
         write(directory / table_file(table), table_csv(table))
     write(directory / json_name(doc), disclosure_json(doc))
-    resources = [resource(doc, t) for t in doc.tables] + [json_resource(doc)]
+    resources = [resource(doc, t) for t in doc.tables] + [json_resource(doc)] + filing_resources(doc)
     write(directory / "datapackage.json", package(f"{doc.unit_id}-{doc.year}", doc.title, resources))
 
 
@@ -80,4 +80,12 @@ def year_resources(doc: Document) -> list[str]:
     """The disclosure's entries in its year's data package (paths relative to the site root), each
     encoded as the package lays it out: one line."""
     prefix = f"units/{doc.unit_id}/{doc.year}/"
-    return [one_line(resource(doc, t, prefix)) for t in doc.tables] + [one_line(json_resource(doc, prefix))]
+    return [one_line(resource(doc, t, prefix)) for t in doc.tables] + [one_line(json_resource(doc, prefix))] + \
+        [one_line(r) for r in filing_resources(doc, prefix)]
+
+
+def filing_resources(doc: Document, prefix: str = "") -> list[dict]:
+    """The .xlsx and .docx written beside the page (generator/site/downloads.py)."""
+    from generator.site.downloads import filing_files, filing_resource
+
+    return [filing_resource(doc, fmt, prefix + name) for fmt, name in filing_files(doc.unit_id, doc.year)]

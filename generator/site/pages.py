@@ -98,6 +98,7 @@ class DisclosurePage:
     json: str  # relative to the page
     pdf: str  # relative to the page, "" when no PDF exists
     fmt: object = None  # amount formats of the corrections block (generator/site/changes.Formats)
+    filing: list[Download] = field(default_factory=list)  # the .xlsx and .docx for filing (site/downloads.py)
 
     @property
     def loose_charts(self) -> list[Chart]:

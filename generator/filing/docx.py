@@ -9,15 +9,15 @@ amounts right-aligned as the site prints them (two decimals; blank where the doc
 the note under it. A4 portrait; a table the PDF turns landscape gets a landscape section of its own
 (generator/pdf/pagination.py decides, for both).
 
-Deterministic: the same content gives the same bytes (fixed zip times, core properties and no random
-ids), so an exported file can be committed or compared.
+Deterministic: the same content gives the same bytes (zip times and core properties from
+generator/filing's stamp: SOURCE_DATE_EPOCH, else 1 January of the budget year), so an exported file
+can be committed or compared.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import zipfile
 from pathlib import Path
 
 from docx import Document as WordDocument
@@ -31,7 +31,7 @@ from docx.shared import Mm, Pt, RGBColor
 from lxml import html as lxml_html
 
 from generator.document import Document, HtmlBlock, TableBlock, build_document
-from generator.filing import header_rows
+from generator.filing import deterministic_zip, header_rows, stamp
 from generator.tables import Cell, Table
 
 A4 = (Mm(210), Mm(297))
@@ -39,7 +39,6 @@ MARGIN = Mm(25)
 BODY_FONT, HEADING_FONT, TABLE_FONT = "宋体", "黑体", "宋体"
 TABLE_TITLE_STYLE, TABLE_CAPTION_STYLE, TABLE_NOTE_STYLE, TABLE_TEXT_STYLE = "表题", "表头说明", "表注", "公开表格"
 TOC_STYLES = ("TOC 1", "TOC 2")  # the names Word gives its own contents entries: an importer skips them
-FIXED_TIME = "2000-01-01T00:00:00Z"
 INLINE_BOLD, INLINE_ITALIC = ("strong", "b"), ("em", "i")
 
 
@@ -82,7 +81,7 @@ def document_bytes(doc: Document) -> bytes:
     core.last_modified_by, core.revision = "budgetsite", 1
     buffer = io.BytesIO()
     word.save(buffer)
-    return _deterministic(buffer.getvalue())
+    return deterministic_zip(buffer.getvalue(), stamp(doc.year))
 
 
 # ---- page and styles -------------------------------------------------------------------------------
@@ -345,23 +344,3 @@ def _run(paragraph, text: str, bold: bool, italic: bool) -> None:
     run = paragraph.add_run(text)
     run.bold = bold or None
     run.italic = italic or None
-
-
-# ---- the same bytes every time ------------------------------------------------------------------------
-
-def _deterministic(data: bytes) -> bytes:
-    """Zip entries in the same order with a fixed time, and the core properties' created/modified stamps
-    fixed (python-docx writes the current time)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + FIXED_TIME.encode(),
-                              body)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            target.writestr(fixed, body)
-    return out.getvalue()

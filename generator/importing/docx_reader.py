@@ -97,13 +97,15 @@ class _Reader:
         name = self.styles.get(style.get(W_VAL), style.get(W_VAL)) if style is not None else "Normal"
         text = _text(p)
         self.flow.items.append(Para(name or "Normal", text))
-        if text.strip():
+        if name.startswith("Heading"):  # a heading of the text, not a table's title
+            self.recent = []
+        elif text.strip():
             self.recent = (self.recent + [text.strip()])[-3:]
 
     def table(self, tbl) -> None:
-        rows = _cells(tbl)
+        rows, merges = _cells(tbl)
         number = len(self.grids) + 1
-        grid = WordGrid(self.file, f"表{number}", rows, above=list(self.recent), number=number)
+        grid = WordGrid(self.file, f"表{number}", rows, above=_caption_lines(self.recent), merges=merges, number=number)
         grid.title = _title(grid)
         self.grids.append(grid)
         self.flow.items.append(grid)
@@ -127,9 +129,12 @@ def _cell_text(tc) -> str:
     return "\n".join(_text(p) for p in tc.iter(qn("w:p"))).strip()
 
 
-def _cells(tbl) -> list[list[object]]:
-    """The table's values, row by row, merged cells filled over every position they cover."""
+def _cells(tbl) -> tuple[list[list[object]], list[tuple[int, int, int, int]]]:
+    """The table's values, row by row, merged cells filled over every position they cover; and the
+    merged ranges (row0, col0, row1, col1), inclusive, as a workbook's merged cells are given."""
     rows: list[list[object]] = []
+    spans: dict[tuple[int, int], list[int]] = {}  # (row0, col0) → [row1, col1]
+    open_down: dict[int, tuple[int, int]] = {}  # column → the merge running down it
     for tr in tbl.iterchildren(qn("w:tr")):
         row: list[object] = []
         properties = tr.find(qn("w:trPr"))
@@ -141,15 +146,32 @@ def _cells(tbl) -> list[list[object]]:
             span_el = tc_pr.find(qn("w:gridSpan")) if tc_pr is not None else None
             span = int(span_el.get(W_VAL, "1")) if span_el is not None else 1
             merge = tc_pr.find(qn("w:vMerge")) if tc_pr is not None else None
-            column = len(row)
-            if merge is not None and merge.get(W_VAL, "continue") == "continue" and rows:
+            column, r = len(row), len(rows)
+            if merge is not None and merge.get(W_VAL, "continue") == "continue" and column in open_down:
                 above = rows[-1]
                 value = above[column] if column < len(above) else None
+                spans[open_down[column]][0] = r
             else:
                 value = _value(_cell_text(tc))
+                open_down.pop(column, None)
+                if span > 1 or merge is not None:  # a restart: the merge runs down from here
+                    spans[(r, column)] = [r, column + span - 1]
+                    if merge is not None:
+                        open_down[column] = (r, column)
             row.extend([value] * span)
         rows.append(row)
-    return rows
+    return rows, [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in spans.items() if (r0, c0) != (r1, c1)]
+
+
+def _caption_lines(recent: list[str]) -> list[str]:
+    """The lines right above a table that may be its title and captions: those after the last one that
+    reads as text leading into the table (具体内容见下表。 / 机构设置：), which is no title."""
+    lines: list[str] = []
+    for line in reversed(recent):
+        if line.rstrip().endswith(("。", "：", ":", "；")):
+            break
+        lines.insert(0, line)
+    return lines
 
 
 def _title(grid: WordGrid) -> str:

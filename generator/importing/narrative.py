@@ -179,8 +179,9 @@ def _table_text(items: list, recognised: dict) -> set[int]:
         while back >= 0 and isinstance(items[back], Para) and index - back <= 5:
             para = items[back]
             text = normal(para.text)
-            if text and not (para.style in CAPTION_STYLES or text == rec.title or MONEY_UNIT.search(text)
-                             or UNIT_LINE.match(text.split("单位：")[0]) or CAPTION.match(text)):
+            if para.style.startswith("Heading") or text and not (
+                    para.style in CAPTION_STYLES or text == rec.title or MONEY_UNIT.search(text)
+                    or UNIT_LINE.match(text.split("单位：")[0]) or CAPTION.match(text)):
                 break
             skip.add(back)
             back -= 1

@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from generator.importing.grids import Grid, ReadError, _value
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an encrypted .docx (or an old .doc) is an OLE compound file
+ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")  # the stream an encrypted Office file holds
 W_VAL = qn("w:val")
 TOC_GALLERY = "Table of Contents"
 
@@ -57,15 +58,17 @@ def read_docx(path: Path) -> tuple[list[WordGrid], Flow]:
     """(every table as a grid, the document's flow). ReadError when the file is no readable .docx."""
     from docx import Document
 
-    head = path.read_bytes()[:8]
-    if head.startswith(OLE_MAGIC):
-        raise ReadError("文件已加密（设有打开密码）或是旧版 .doc 文档：请在 Word 中取消密码、另存为 .docx 后再导入")
+    data = path.read_bytes()
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTION_STREAM in data:
+            raise ReadError("文件已加密（设有打开密码）：请在 Word 中取消密码后保存，再导入")
+        raise ReadError("文件是旧版 Word（.doc）格式：请在 Word 中另存为“Word 文档（*.docx）”后再导入")
+    if not zipfile.is_zipfile(path):
+        raise ReadError("文件无法读取（已损坏，或不是 Word .docx 文档）：不是完整的 .docx 压缩包，可能下载不完整")
     try:
         word = Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ReadError(f"文件无法读取（已损坏，或不是 Word .docx 文档）：{type(exc).__name__} {str(exc)[:80]}") from None
-    except Exception as exc:  # python-docx raises its own and lxml's errors for a damaged part
-        raise ReadError(f"文件无法读取（已损坏）：{type(exc).__name__} {str(exc)[:80]}") from None
+    except Exception as exc:  # python-docx, zipfile and lxml each raise their own for a damaged part
+        raise ReadError(f"文件无法读取（已损坏，或不是 Word .docx 文档）：文档内容不完整（{type(exc).__name__}）") from None
     styles = {s.style_id: s.name for s in word.styles if s.style_id}
     reader = _Reader(path.name, styles)
     reader.walk(word.element.body)

@@ -39,12 +39,15 @@ def word_tables(path: Path) -> list[dict]:
 
 
 def page_tables(page: Path) -> dict[str, dict]:
-    """The standard tables of a built disclosure page by table id: title and full grid of cell texts."""
+    """The standard tables of a built disclosure page by table id: title, caption lines and full grid of
+    cell texts."""
     tables = {}
     for table in parse(page).iter("table"):
         if "budget" not in (table.get("class") or "").split():
             continue
-        title = text_of(next(table.iter("caption")).find(".//span"))
+        caption = next(table.iter("caption"))
+        title = text_of(caption.find(".//span"))
+        meta = [squeeze(text_of(span)) for span in caption.iter("span")][1:]  # 编制单位 · 预算年度 · 单位：万元, notes
         grid: list[list[str]] = []
         pending: dict[tuple[int, int], str] = {}
         for r, row in enumerate(tr for tr in table.iter("tr")):
@@ -66,5 +69,5 @@ def page_tables(page: Path) -> dict[str, dict]:
                 cells.append(pending.pop((r, c)))
                 c += 1
             grid.append(cells)
-        tables[table.get("id").removeprefix("t-")] = {"title": squeeze(title), "grid": grid}
+        tables[table.get("id").removeprefix("t-")] = {"title": squeeze(title), "meta": meta, "grid": grid}
     return tables

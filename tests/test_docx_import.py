@@ -145,6 +145,7 @@ def test_new_unit_from_the_institutions_table(round_trip):
     unit = yaml.safe_load((content / "units" / "fengnan-renda" / "unit.yaml").read_text(encoding="utf-8"))
     assert unit["name"] == "唐山市丰南区人民代表大会常务委员会办公室"
     assert (unit["kind"], unit["nature"], unit["rank"], unit["funding"]) == ("部门", "行政", "正科级", "财政拨款")
+    assert unit["code"] == "301"  # from the tables' caption line: 301唐山市丰南区…
     assert unit["profile"] == "hebei-tangshan-dept"
     budget = (content / "units" / "fengnan-renda" / "2023" / "budget.yaml").read_text(encoding="utf-8")
     assert "basic: 576.77  # 表5 第6行第5列（部门预算一般公共预算财政拨款支出表）" in budget

@@ -147,6 +147,10 @@ def _identity(out: Imported, tables: dict[str, list[Recognised]], flow: list) ->
     if out.year is None:
         years = [int(m.group("year")) for line in lines for m in YEAR.finditer(line)]
         out.year = years[0] if years else None
+    for line in lines:  # a Word caption line "301唐山市…\t预算年度：2023年\t单位：万元": the unit's code before its name
+        code = UNIT_CODE.match(line.split("\t")[0].strip()) if "\t" in line else None
+        if code and normal(code.group("name")) == normal(out.unit_name):
+            out.data.setdefault("_unit_code", code.group("code"))
 
 
 def import_file(path: Path, content: Path, unit_id: str | None, year: int | None,

@@ -134,7 +134,7 @@ def _header_start(grid: Grid) -> int | None:
     """The first row that reads as column headers: two or more distinct texts, none a title or caption."""
     for index, row in enumerate(grid.rows[:12]):
         words = [w for w in dict.fromkeys(_row_words(row)) if w]
-        if len(words) >= 2 and not any(w.startswith(("单位：", "单位:")) or UNIT_LINE.match(w) for w in words):
+        if len(words) >= 2 and not any(w.startswith(("单位：", "单位:", "预算年度")) or UNIT_LINE.match(w) for w in words):
             return index
     return None
 

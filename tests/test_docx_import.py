@@ -320,3 +320,52 @@ def test_text_in_an_amount_cell_names_table_row_and_column(tmp_path):
     rows[5][3] = "待定"
     out = refused(tmp_path, published_docx(tmp_path / "公开.docx", rows))
     assert "公开.docx:表1 第6行第4列（部门预算一般公共预算财政拨款支出表）: I005 [错误]" in out and "待定" in out
+
+
+def _contents_control(word, entries: list[str]) -> None:
+    """A Word contents field (目录) as Word writes it: a content control of the Table of Contents gallery."""
+    from docx.oxml import parse_xml
+
+    paragraphs = "".join(f'<w:p><w:r><w:t>{text}</w:t></w:r></w:p>' for text in entries)
+    sdt = parse_xml(
+        '<w:sdt xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:sdtPr><w:docPartObj>'
+        '<w:docPartGallery w:val="Table of Contents"/></w:docPartObj></w:sdtPr>'
+        f'<w:sdtContent>{paragraphs}</w:sdtContent></w:sdt>')
+    word.element.body.insert(0, sdt)
+
+
+def test_caption_inside_the_table_and_a_contents_field(tmp_path):
+    """Seed 001's layout: the 编制单位 / 预算年度 / 单位：万元 line is the table's first row, the title a
+    paragraph above; a 目录 field lists the section headings again."""
+    word = WordDocument()
+    word.add_paragraph("测试区人民代表大会常务委员会办公室2024年部门预算信息公开情况说明")
+    word.add_paragraph("按照《预算法》规定，现将测试区人民代表大会常务委员会办公室2024年部门预算公开如下：")
+    word.add_paragraph("部门预算一般公共预算财政拨款支出表")
+    rows = [["301测试区人民代表大会常务委员会办公室", "", "预算年度：2024", "", "单位：万元"]] + [list(r) for r in GENERAL_BUDGET]
+    table = _table(word, rows)
+    _merge(table, (0, 0), (0, 1))
+    _merge(table, (0, 2), (0, 3))
+    _merge(table, (1, 0), (2, 0))
+    _merge(table, (1, 1), (2, 1))
+    _merge(table, (1, 2), (1, 4))
+    word.add_paragraph("一、部门职责及机构设置情况")
+    word.add_paragraph("承担区人民代表大会的会务工作。")
+    word.add_paragraph("二、部门预算安排的总体情况")
+    word.add_paragraph("2024年预算收入100.00万元。")
+    _contents_control(word, ["目录", "一、部门职责及机构设置情况", "二、部门预算安排的总体情况"])
+    path = tmp_path / "公开.docx"
+    word.save(str(path))
+    content = empty_site(tmp_path)
+    result = import_file(path, content, "ceshi-renda", None)
+    assert not result.failed, [p.text() for p in result.problems]
+    folder = content / "units" / "ceshi-renda"
+    budget = yaml.safe_load((folder / "2024" / "budget.yaml").read_text(encoding="utf-8"))
+    assert [(l["code"], l.get("basic"), l.get("project")) for l in budget["functional"]] == [
+        ("2010101", 80.0, None), ("2010102", None, 20.0)]
+    assert "basic: 80.00  # 表1 第7行第4列（部门预算一般公共预算财政拨款支出表）" in (
+        folder / "2024" / "budget.yaml").read_text(encoding="utf-8")
+    narrative = (folder / "2024" / "narrative.md").read_text(encoding="utf-8")
+    assert narrative.count("## 一、部门职责及机构设置情况") == 1 and "目录" not in narrative
+    assert narrative.startswith("按照《预算法》规定")
+    unit = yaml.safe_load((folder / "unit.yaml").read_text(encoding="utf-8"))
+    assert (unit["name"], unit.get("code")) == ("测试区人民代表大会常务委员会办公室", "301")

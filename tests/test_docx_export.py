@@ -135,3 +135,26 @@ def test_same_bytes_every_time(key, report, exported):
     assert again == exported[key].read_bytes()
     word = WordDocument(str(exported[key]))
     assert word.core_properties.created.year == int(key[-4:]) and word.core_properties.title
+
+
+def test_a_section_opening_with_a_landscape_table_has_its_heading_on_that_page(report, tmp_path):
+    from generator.document import TableBlock
+
+    doc = build_document(report.context("fengnan-renda/2023"), report.site)
+    income = next(t for t in doc.front_tables if t.id == "income")
+    assert is_landscape(income)
+    doc.front_tables.remove(income)
+    doc.sections[1].blocks.insert(0, TableBlock(income))  # 二、… now opens with the 13-column 收入总表
+    path = write_docx(doc, report.site, tmp_path / "moved.docx")
+    word = WordDocument(str(path))
+    section, where = 0, None
+    for child in word.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in child.iter(qn("w:t")))
+            if text == doc.sections[1].heading:
+                where = section
+            if child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+                section += 1
+    assert where is not None
+    assert word.sections[where].orientation == WD_ORIENT.LANDSCAPE
+    assert word.sections[where - 1].orientation == WD_ORIENT.PORTRAIT

@@ -63,13 +63,14 @@ def document_bytes(doc: Document) -> bytes:
     writer.html(doc.preamble_html)
     if doc.front_tables:
         if doc.report_title:
-            writer.heading(doc.report_title, 1)
+            writer.heading(doc.report_title, 1, landscape=_landscape(doc.front_tables[0]))
         for table in doc.front_tables:
             writer.table(table)
         if doc.explanation_title:
             writer.heading(doc.explanation_title, 1)
     for section in doc.sections:
-        writer.heading(section.heading, 1)
+        first = section.blocks[0] if section.blocks else None
+        writer.heading(section.heading, 1, landscape=isinstance(first, TableBlock) and _landscape(first.table))
         for block in section.blocks:
             if isinstance(block, TableBlock):
                 writer.table(block.table)
@@ -155,8 +156,10 @@ class _Writer:
     def _page_break(self) -> None:
         self.word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    def heading(self, text: str, level: int) -> None:
-        self.portrait()
+    def heading(self, text: str, level: int, landscape: bool = False) -> None:
+        """A heading; on the landscape page of the table right after it when that table is turned (as
+        the PDF sets a section that opens with a landscape table)."""
+        self._orient(landscape)
         paragraph = self.word.add_heading(text, level=level)
         if level <= 1:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if level == 0 else WD_ALIGN_PARAGRAPH.LEFT
@@ -224,9 +227,7 @@ class _Writer:
 
     # -- a standard table
     def table(self, table: Table) -> None:
-        from generator.pdf.pagination import is_landscape
-
-        self._orient(is_landscape(table))
+        self._orient(_landscape(table))
         self.word.add_paragraph(table.title, style=TABLE_TITLE_STYLE).alignment = WD_ALIGN_PARAGRAPH.CENTER
         for line in ([table.caption_extra] if table.caption_extra else []) + list(table.meta):
             self.word.add_paragraph(line, style=TABLE_CAPTION_STYLE)
@@ -268,6 +269,13 @@ class _Writer:
                 cells[r * width + c].merge(cells[last])
         for r in range(len(table.head_block), head):  # the column headers repeat on every page
             _repeat_header(grid.rows[r])
+
+
+def _landscape(table: Table) -> bool:
+    """Whether the PDF prints the table on a landscape page (generator/pdf/pagination.py decides both)."""
+    from generator.pdf.pagination import is_landscape
+
+    return is_landscape(table)
 
 
 BLOCK_TAGS = {"p", "ul", "ol", "dl", "table", "h1", "h2", "h3", "h4", "h5", "h6", "div", "blockquote", "figure"}

@@ -307,9 +307,7 @@ def test_a_password_protected_document(tmp_path):
 
 
 def test_an_old_doc_file_named_docx(tmp_path):
-    import olefile  # noqa: F401  (msoffcrypto's dependency: present where the encrypted case runs)
-
-    old = tmp_path / "旧版.docx"
+    old = tmp_path / "旧版.docx"  # an OLE compound file without an encryption stream
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
     out = refused(tmp_path, old)
     assert "旧版.docx: I010 [错误] 文件是旧版 Word（.doc）格式" in out

@@ -367,3 +367,18 @@ def test_caption_inside_the_table_and_a_contents_field(tmp_path):
     assert narrative.startswith("按照《预算法》规定")
     unit = yaml.safe_load((folder / "unit.yaml").read_text(encoding="utf-8"))
     assert (unit["name"], unit.get("code")) == ("测试区人民代表大会常务委员会办公室", "301")
+
+
+def test_an_existing_unit_gets_the_year_only(round_trip, tmp_path):
+    exported, _, _ = round_trip["fengnan-renda/2023"]
+    content = empty_site(tmp_path)
+    unit_dir = content / "units" / "fengnan-renda"
+    unit_dir.mkdir()
+    shutil.copy(CONTENT / "units" / "fengnan-renda" / "unit.yaml", unit_dir / "unit.yaml")
+    before = (unit_dir / "unit.yaml").read_bytes()
+    result = budgetsite("import", str(exported), "--unit", "fengnan-renda", "-c", str(content))
+    assert result.returncode == 0, result.stderr
+    assert (unit_dir / "unit.yaml").read_bytes() == before
+    assert files_under(unit_dir) == ["2023", "2023/budget.yaml", "2023/narrative.md", "unit.yaml"]
+    again = budgetsite("import", str(exported), "--unit", "fengnan-renda", "-c", str(content))
+    assert again.returncode == 1 and "I009" in again.stderr  # an existing year is never overwritten

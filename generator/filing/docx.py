@@ -1,136 +1,318 @@
-"""The whole disclosure as a .docx in the published layout: title, preamble, the front tables, the
-sections under their numbered headings with their text and tables (merged header cells, amounts
-right-aligned, the 编制单位 and 单位：万元 lines, the note under a table). A4; the header rows of a table
-repeat on every page it spans. The text comes from the narrative as written, figures filled in."""
+"""The whole disclosure as a Word .docx in the published layout, from generator/document.py's Document
+(the blocks the site and the PDF render, so there is one layout):
+
+cover (the title), 目录 (every part, section and table, as the PDF's contents), the title and preamble,
+the front tables under their headings, then the template's sections under their numbered headings with
+the narrative's paragraphs and the tables where the narrative places them. Each table: its title, the
+编制单位 / 预算年度 / 单位：万元 line, the header rows with their merged cells (repeated on every page),
+amounts right-aligned as the site prints them (two decimals; blank where the document has no figure),
+the note under it. A4 portrait; a table the PDF turns landscape gets a landscape section of its own
+(generator/pdf/pagination.py decides, for both).
+
+Deterministic: the same content gives the same bytes (zip times and core properties from
+generator/filing's stamp: SOURCE_DATE_EPOCH, else 1 January of the budget year), so an exported file
+can be committed or compared.
+"""
 
 from __future__ import annotations
 
-import html
 import io
 import re
+from pathlib import Path
 
 from docx import Document as WordDocument
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
+from lxml import html as lxml_html
 
-from generator.document import HtmlBlock, TableBlock
-from generator.filing import grid, header_rows
-from generator.tables import Table
+from generator.document import Document, HtmlBlock, TableBlock, build_document
+from generator.filing import deterministic_zip, header_rows, stamp
+from generator.tables import Cell, Table
 
-TAG = re.compile(r"<[^>]+>")
-BLOCK_END = re.compile(r"</(?:p|li|dd|h[1-6])>|<br\s*/?>", re.I)
-MARKDOWN_HEADING = re.compile(r"^(#{3,6})\s*(.+?)\s*#*\s*$")
-LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?!\s)|(?<!\s)[*_](?!\w)")
-TABLE_TITLE_STYLE = "Caption"
+A4 = (Mm(210), Mm(297))
+MARGIN = Mm(25)
+BODY_FONT, HEADING_FONT, TABLE_FONT = "宋体", "黑体", "宋体"
+TABLE_TITLE_STYLE, TABLE_CAPTION_STYLE, TABLE_NOTE_STYLE, TABLE_TEXT_STYLE = "表题", "表头说明", "表注", "公开表格"
+TOC_STYLES = ("TOC 1", "TOC 2")  # the names Word gives its own contents entries: an importer skips them
+INLINE_BOLD, INLINE_ITALIC = ("strong", "b"), ("em", "i")
 
 
-def document_bytes(doc) -> bytes:
+def write_docx(doc_or_context, site, path: Path) -> Path:
+    """Write the disclosure (a Document, or a check DisclosureContext to build one from with `site`)
+    to `path` as .docx; returns the path."""
+    doc = doc_or_context if isinstance(doc_or_context, Document) else build_document(doc_or_context, site)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(document_bytes(doc))
+    return path
+
+
+def document_bytes(doc: Document) -> bytes:
     word = WordDocument()
-    _page(word)
-    word.add_heading(doc.title, level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for line in _html_lines(doc.preamble_html):
-        word.add_paragraph(line)
+    _styles(word)
+    _page(word.sections[0], landscape=False)
+    writer = _Writer(word)
+    writer.cover(doc)
+    writer.contents(doc)
+    writer.heading(doc.title, 0)
+    writer.html(doc.preamble_html)
     if doc.front_tables:
         if doc.report_title:
-            word.add_heading(doc.report_title, level=1)
+            writer.heading(doc.report_title, 1, landscape=_landscape(doc.front_tables[0]))
         for table in doc.front_tables:
-            add_table(word, table)
+            writer.table(table)
         if doc.explanation_title:
-            word.add_heading(doc.explanation_title, level=1)
+            writer.heading(doc.explanation_title, 1)
     for section in doc.sections:
-        word.add_heading(section.heading, level=2)
+        first = section.blocks[0] if section.blocks else None
+        writer.heading(section.heading, 1, landscape=isinstance(first, TableBlock) and _landscape(first.table))
         for block in section.blocks:
             if isinstance(block, TableBlock):
-                add_table(word, block.table)
+                writer.table(block.table)
             elif isinstance(block, HtmlBlock):
-                _add_text(word, block)
-    word.core_properties.title = doc.title
+                writer.html(block.html)
+    writer.portrait()
+    core = word.core_properties
+    core.title, core.author, core.subject = doc.title, doc.unit.name, f"{doc.year}年{doc.kind}预算信息公开"
+    core.last_modified_by, core.revision = "budgetsite", 1
     buffer = io.BytesIO()
     word.save(buffer)
-    from generator.filing.xlsx import _deterministic
-
-    return _deterministic(buffer.getvalue())
+    return deterministic_zip(buffer.getvalue(), stamp(doc.year))
 
 
-def _page(word) -> None:
-    section = word.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.orientation = WD_ORIENT.PORTRAIT
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Mm(20))
-    style = word.styles["Normal"]
-    style.font.size = Pt(11)
-    style.font.name = "宋体"
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+# ---- page and styles -------------------------------------------------------------------------------
+
+def _page(section, landscape: bool) -> None:
+    width, height = A4
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (height, width) if landscape else (width, height)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(20) if landscape else MARGIN)
 
 
-def _add_text(word, block: HtmlBlock) -> None:
-    lines = block.source.splitlines() if block.source else _html_lines(block.html)
-    paragraph: list[str] = []
-
-    def flush() -> None:
-        if paragraph:
-            word.add_paragraph(_plain("".join(paragraph)))
-            paragraph.clear()
-
-    for line in lines:
-        heading = MARKDOWN_HEADING.match(line)
-        if heading:
-            flush()
-            word.add_heading(_plain(heading.group(2)), level=min(len(heading.group(1)), 9))
-        elif not line.strip():
-            flush()
-        elif LIST_ITEM.match(line):
-            flush()
-            word.add_paragraph(_plain(LIST_ITEM.sub("", line)), style="List Bullet")
-        else:
-            paragraph.append(line.strip())
-    flush()
+def _font(style, name: str, size: float, bold: bool | None = None) -> None:
+    style.font.name = name
+    style.font.size = Pt(size)
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    if bold is not None:
+        style.font.bold = bold
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def _plain(text: str) -> str:
-    return EMPHASIS.sub("", text).replace("\\", "")
+def _styles(word) -> None:
+    styles = word.styles
+    _font(styles["Normal"], BODY_FONT, 12)
+    styles["Normal"].paragraph_format.first_line_indent = None
+    for name, size in (("Title", 20), ("Heading 1", 16), ("Heading 2", 14), ("Heading 3", 12), ("Heading 4", 12)):
+        _font(styles[name], HEADING_FONT, size, bold=True)
+    for name, size, bold in ((TABLE_TITLE_STYLE, 14, True), (TABLE_CAPTION_STYLE, 10, False),
+                             (TABLE_NOTE_STYLE, 10, False), *((t, 12, False) for t in TOC_STYLES)):
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        _font(style, HEADING_FONT if name == TABLE_TITLE_STYLE else BODY_FONT, size, bold)
+    grid = styles.add_style(TABLE_TEXT_STYLE, WD_STYLE_TYPE.TABLE)  # Table Grid's borders, 9 pt text
+    grid.base_style = styles["Table Grid"]
+    _font(grid, TABLE_FONT, 9)
+    styles[TOC_STYLES[1]].paragraph_format.left_indent = Pt(24)
+    styles[TABLE_TITLE_STYLE].paragraph_format.keep_with_next = True
+    styles[TABLE_CAPTION_STYLE].paragraph_format.keep_with_next = True
 
 
-def _html_lines(fragment: str) -> list[str]:
-    text = BLOCK_END.sub("\n", fragment.replace("</dt>", "：").replace("\n", ""))
-    return [line.strip() for line in html.unescape(TAG.sub("", text)).splitlines() if line.strip()]
+# ---- the writer -------------------------------------------------------------------------------------
+
+class _Writer:
+    def __init__(self, word):
+        self.word = word
+        self.landscape = False
+        self.table_style = word.styles[TABLE_TEXT_STYLE]
+
+    def cover(self, doc: Document) -> None:
+        for _ in range(6):
+            self.word.add_paragraph()
+        title = self.word.add_paragraph(doc.title, style="Title")
+        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._page_break()
+
+    def contents(self, doc: Document) -> None:
+        """目录 as the PDF prints it: the parts, the sections and, under them, their tables."""
+        head = self.word.add_paragraph("目　录", style="Title")
+        head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        entries: list[tuple[int, str]] = []
+        if doc.front_tables:
+            entries += [(0, doc.report_title)] if doc.report_title else []
+            entries += [(1, t.title) for t in doc.front_tables]
+            entries += [(0, doc.explanation_title)] if doc.explanation_title else []
+        for section in doc.sections:
+            entries += [(0, section.heading)] + [(1, t.title) for t in section.tables]
+        for level, text in entries:
+            self.word.add_paragraph(text, style=TOC_STYLES[level])
+        self._page_break()
+
+    def _page_break(self) -> None:
+        self.word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def heading(self, text: str, level: int, landscape: bool = False) -> None:
+        """A heading; on the landscape page of the table right after it when that table is turned (as
+        the PDF sets a section that opens with a landscape table)."""
+        self._orient(landscape)
+        paragraph = self.word.add_heading(text, level=level)
+        if level <= 1:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if level == 0 else WD_ALIGN_PARAGRAPH.LEFT
+
+    # -- orientation: a landscape table sits in a section of its own
+    def _orient(self, landscape: bool) -> None:
+        if landscape == self.landscape:
+            return
+        _page(self.word.add_section(WD_SECTION.NEW_PAGE), landscape)
+        self.landscape = landscape
+
+    def portrait(self) -> None:
+        self._orient(False)
+
+    # -- narrative HTML (the site's rendering of the Markdown)
+    def html(self, fragment: str) -> None:
+        if not fragment.strip():
+            return
+        self.portrait()
+        for element in lxml_html.fragments_fromstring(fragment):
+            if isinstance(element, str):
+                if element.strip():
+                    self.word.add_paragraph(element.strip())
+                continue
+            self._block(element)
+
+    def _block(self, element, list_style: str = "") -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if re.fullmatch(r"h[1-6]", tag):
+            self.word.add_heading("".join(element.itertext()).strip(), level=min(int(tag[1]) - 1, 9) or 1)
+        elif tag in ("ul", "ol"):
+            style = "List Bullet" if tag == "ul" else "List Number"
+            for item in element:
+                self._block(item, style)
+        elif tag == "li":
+            nested = [child for child in element if child.tag in ("ul", "ol")]
+            paragraph = self.word.add_paragraph(style=list_style or "List Bullet")
+            _inline(paragraph, element, skip=nested)
+            for child in nested:
+                self._block(child)
+        elif tag == "dl":
+            for child in element:
+                paragraph = self.word.add_paragraph()
+                _inline(paragraph, child, bold=child.tag == "dt")
+        elif tag == "table":
+            self._html_table(element)
+        elif tag in ("div", "section", "blockquote", "figure", "article") and any(
+                isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in element):
+            for child in element:
+                self._block(child)
+        elif tag not in ("hr", "script", "style"):
+            paragraph = self.word.add_paragraph()
+            _inline(paragraph, element)
+
+    def _html_table(self, element) -> None:
+        rows = [[_text(cell) for cell in row if cell.tag in ("td", "th")] for row in element.iter("tr")]
+        width = max((len(r) for r in rows), default=0)
+        if not width:
+            return
+        table = self.word.add_table(rows=len(rows), cols=width)
+        table.style = "Table Grid"
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).paragraphs[0].text = text
+
+    # -- a standard table
+    def table(self, table: Table) -> None:
+        self._orient(_landscape(table))
+        self.word.add_paragraph(table.title, style=TABLE_TITLE_STYLE).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for line in ([table.caption_extra] if table.caption_extra else []) + list(table.meta):
+            self.word.add_paragraph(line, style=TABLE_CAPTION_STYLE)
+        self._caption(table)
+        self._grid(table)
+        if table.note:
+            self.word.add_paragraph(table.note, style=TABLE_NOTE_STYLE)
+
+    def _caption(self, table: Table) -> None:
+        """编制单位 at the left, 预算年度 in the middle, 单位：万元 at the right margin (tab stops)."""
+        section = self.word.sections[-1]
+        width = section.page_width - section.left_margin - section.right_margin
+        paragraph = self.word.add_paragraph(style=TABLE_CAPTION_STYLE)
+        stops = paragraph.paragraph_format.tab_stops
+        stops.add_tab_stop(int(width / 2), WD_TAB_ALIGNMENT.CENTER)
+        stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+        parts = [table.unit_line or f"编制单位：{table.unit_name}", f"预算年度：{table.year}年"]
+        parts.append(f"单位：{table.money_unit}" if table.money_unit else "")
+        paragraph.add_run("\t".join(parts).rstrip("\t"))
+
+    def _grid(self, table: Table) -> None:
+        placed = list(_placed(table))
+        width = max([len(table.columns)] + [c + cell.colspan for _, c, cell in placed])
+        head = header_rows(table)
+        height = head + len(table.rows)
+        grid = self.word.add_table(rows=max(height, 1), cols=width)
+        grid.style = self.table_style
+        grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        cells = grid._cells  # python-docx's table.cell() walks the whole table on every call
+        totals = {head + i for i, row in enumerate(table.rows) if row.total}
+        indents = {head + i: row.indent for i, row in enumerate(table.rows)}
+        for r, c, cell in placed:
+            bold = (r < head and cell.kind != "prose") or r in totals
+            _fill(cells[r * width + c], cell, header=r < head, bold=bold, indent=indents.get(r, 0) if c < 2 else 0)
+        for r, c, cell in placed:  # merged last: a merge keeps the top-left cell's text, the others are empty
+            if cell.colspan > 1 or cell.rowspan > 1:
+                # the cells stay valid: a merge removes only cells inside its own span
+                last = (min(r + cell.rowspan, height) - 1) * width + min(c + cell.colspan, width) - 1
+                cells[r * width + c].merge(cells[last])
+        for r in range(len(table.head_block), head):  # the column headers repeat on every page
+            _repeat_header(grid.rows[r])
 
 
-def add_table(word, table: Table) -> None:
-    title = word.add_paragraph(table.title, style=TABLE_TITLE_STYLE)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    caption = word.add_paragraph(f"{table.unit_line or '编制单位：' + table.unit_name}\t单位：{table.money_unit}")
-    for line in table.meta:
-        word.add_paragraph(line)
-    width = max(len(table.columns), 1)
-    head = header_rows(table)
-    rows = head + len(table.rows)
-    grid_table = word.add_table(rows=max(rows, 1), cols=width)
-    grid_table.style = "Table Grid"
-    grid_table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    placed = [(r, c, cell) for r, c, cell in grid(table) if c < width]
-    cells = grid_table._cells  # python-docx's table.cell() walks the whole table on every call
-    for r, c, cell in placed:
-        paragraph = cells[r * width + c].paragraphs[0]
-        paragraph.text = cell.text
-        if cell.numeric and r >= head:
+def _landscape(table: Table) -> bool:
+    """Whether the PDF prints the table on a landscape page (generator/pdf/pagination.py decides both)."""
+    from generator.pdf.pagination import is_landscape
+
+    return is_landscape(table)
+
+
+BLOCK_TAGS = {"p", "ul", "ol", "dl", "table", "h1", "h2", "h3", "h4", "h5", "h6", "div", "blockquote", "figure"}
+
+
+def _placed(table: Table):
+    """(row, column, cell) of the head block, header rows and body rows, each cell at the top-left of its
+    span; the columns that cells spanning from rows above occupy are skipped, and a body row's `merged`
+    placeholders (the rows under a cell spanning down) are not cells of their own."""
+    taken: set[tuple[int, int]] = set()
+    rows = [*table.head_block, *table.header, *(row.cells for row in table.rows)]
+    for r, cells in enumerate(rows):
+        c = 0
+        for cell in cells:
+            if cell.kind == "merged":  # its place is taken by the cell above spanning down
+                continue
+            while (r, c) in taken:
+                c += 1
+            yield r, c, cell
+            taken.update((r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
+            c += cell.colspan
+
+
+def _fill(target, cell: Cell, header: bool, bold: bool, indent: int) -> None:
+    lines = cell.lines if cell.kind == "prose" else [cell.text]
+    paragraph = target.paragraphs[0]
+    for n, line in enumerate(lines or [""]):
+        if n:
+            paragraph = target.add_paragraph()
+        run = paragraph.add_run(line)
+        run.bold = bold or None
+        if cell.numeric and not header:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        elif r < head:
+        elif header and cell.kind not in ("prose", "label") or cell.kind == "column":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for r, c, cell in placed:  # merged last: a merge keeps the top-left cell's text, the others are empty
-        if cell.colspan > 1 or cell.rowspan > 1:
-            grid_table.cell(r, c).merge(grid_table.cell(min(r + cell.rowspan, rows) - 1, min(c + cell.colspan, width) - 1))
-    for r in range(min(head, rows)):
-        _repeat_header(grid_table.rows[r])
-    if table.note:
-        word.add_paragraph(table.note)
-    del caption
+        if indent:
+            paragraph.paragraph_format.left_indent = Pt(9 * indent)
 
 
 def _repeat_header(row) -> None:
@@ -138,3 +320,35 @@ def _repeat_header(row) -> None:
     mark = OxmlElement("w:tblHeader")
     mark.set(qn("w:val"), "true")
     properties.append(mark)
+
+
+# ---- inline text --------------------------------------------------------------------------------------
+
+def _text(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _inline(paragraph, element, skip=(), bold: bool = False, italic: bool = False) -> None:
+    """The element's text as runs: bold and italic kept, a <br> a line break, links as their text."""
+    if element.text:
+        _run(paragraph, element.text, bold, italic)
+    for child in element:
+        if child in skip or not isinstance(child.tag, str):
+            pass
+        elif child.tag == "br":
+            paragraph.add_run().add_break()
+        elif child.tag == "img":
+            _run(paragraph, child.get("alt", ""), bold, italic)
+        else:
+            _inline(paragraph, child, (), bold or child.tag in INLINE_BOLD, italic or child.tag in INLINE_ITALIC)
+        if child.tail:
+            _run(paragraph, child.tail, bold, italic)
+
+
+def _run(paragraph, text: str, bold: bool, italic: bool) -> None:
+    text = re.sub(r"\s*\n\s*", "", text)  # a soft line break in Chinese text joins without a space
+    if not text:
+        return
+    run = paragraph.add_run(text)
+    run.bold = bold or None
+    run.italic = italic or None

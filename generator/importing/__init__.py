@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.yaml_emit import Commented, emit
-from generator.importing.grids import ReadError, read_document_tables, read_workbook
+from generator.importing.grids import ReadError, read_workbook
 from generator.importing.mapping import Mapper
 from generator.importing.tables import UNIT_LINE, YEAR, Imported, Problem, Recognised, normal, recognise
 
@@ -42,7 +42,7 @@ class ImportResult:
 
 def read_file(path: Path) -> tuple[Imported, list, dict[str, list[Recognised]]]:
     out = Imported()
-    flow: list = []
+    flow = None  # a Word document's paragraphs and tables in order (generator/importing/docx_reader.py)
     if not path.is_file():
         out.problems.append(Problem("I002", str(path), "文件不存在"))
         return out, flow, {}
@@ -51,7 +51,7 @@ def read_file(path: Path) -> tuple[Imported, list, dict[str, list[Recognised]]]:
         if suffix in WORKBOOK_SUFFIXES:
             grids = read_workbook(path)
         elif suffix == ".docx":
-            grids, flow = read_document_tables(path)
+            return _read_docx(path, out)
         else:
             out.problems.append(Problem("I002", path.name, "不支持的文件类型", expected=".xlsx、.xls 或 .docx",
                                         found=suffix or "（无扩展名）"))
@@ -77,9 +77,43 @@ def read_file(path: Path) -> tuple[Imported, list, dict[str, list[Recognised]]]:
     return out, flow, tables
 
 
+def _read_docx(path: Path, out: Imported):
+    """A Word disclosure: its tables recognised and mapped as a workbook's sheets are (I010 when the
+    file cannot be read, I011 when no table is a disclosure's)."""
+    from generator.importing.docx_reader import read_docx
+
+    try:
+        grids, flow = read_docx(path)
+    except ReadError as exc:
+        out.problems.append(Problem("I010", path.name, str(exc)))
+        return out, None, {}
+    tables = _recognised(out, grids)
+    if not tables:
+        out.problems.append(Problem("I011", path.name, "文档中没有可识别的预算公开表格（按表题和表头识别），不是预算公开文件？",
+                                    expected="收支总表、支出总表、“三公”经费表、机构设置表等",
+                                    found=f"{len(grids)} 个表格，均未识别"))
+        return out, flow, tables
+    _identity(out, tables, flow)
+    Mapper(out, tables).run()
+    return out, flow, tables
+
+
+def _recognised(out: Imported, grids) -> dict[str, list[Recognised]]:
+    tables: dict[str, list[Recognised]] = {}
+    for grid in grids:
+        rec = recognise(grid)
+        if rec is None:
+            if any(v is not None for row in grid.rows for v in row):
+                out.unmapped.append(f"{grid.file}:{grid.name}：未识别为预算公开表格（标题、表头都不是标准表），未导入")
+            continue
+        tables.setdefault(rec.id, []).append(rec)
+        out.recognised.append(f"{rec.id} ← {grid.name}")
+    return tables
+
+
 def _identity(out: Imported, tables: dict[str, list[Recognised]], flow: list) -> None:
     """The unit's name and the year, from the title of the document or the tables' captions."""
-    lines = [text for kind, item in flow if kind == "p" for text in [item[1].strip()] if text][:3]
+    lines = [p.text.strip() for p in flow.paragraphs if p.text.strip()][:3] if flow else []
     for recs in tables.values():
         for rec in recs:
             lines += rec.grid.above + [" ".join(str(v) for v in row if v is not None) for row in rec.grid.rows[:rec.header_end]]
@@ -113,12 +147,16 @@ def _identity(out: Imported, tables: dict[str, list[Recognised]], flow: list) ->
     if out.year is None:
         years = [int(m.group("year")) for line in lines for m in YEAR.finditer(line)]
         out.year = years[0] if years else None
+    for line in lines:  # a Word caption line "301唐山市…\t预算年度：2023年\t单位：万元": the unit's code before its name
+        code = UNIT_CODE.match(line.split("\t")[0].strip()) if "\t" in line else None
+        if code and normal(code.group("name")) == normal(out.unit_name):
+            out.data.setdefault("_unit_code", code.group("code"))
 
 
 def import_file(path: Path, content: Path, unit_id: str | None, year: int | None,
                 profile_id: str | None = None, level: str | None = None) -> ImportResult:
     from generator.content import UNIT_ID, load_site
-    from generator.importing.narrative import narrative_markdown, pick_profile
+    from generator.importing.narrative import narrative_markdown, pick_profile, unit_fields
     from generator.newyear import skeleton_narrative, write_folder
 
     imported, flow, tables = read_file(path)
@@ -150,16 +188,13 @@ def import_file(path: Path, content: Path, unit_id: str | None, year: int | None
     header = f"由 budgetsite import 从 {path.name} 导入；每个值后注明来源（工作表!单元格）。\n" + unmapped
     files["budget.yaml"] = emit(data, header.strip())
     if flow and profile is not None:
-        files["narrative.md"] = narrative_markdown(flow, tables, profile, imported)
+        files["narrative.md"] = narrative_markdown(flow, tables, profile, imported, path.name)
     elif profile is not None:  # a workbook has tables only: the text is the officer's to write (I001 lists it)
         files["narrative.md"] = skeleton_narrative(profile, imported.unit_name or unit_id, year)
     if existing is None:
         unit = {"name": imported.unit_name or unit_id, "code": code, "kind": kind or (profile.kind if profile else "单位"),
                 "level": level or _level(imported.unit_name), "profile": result.profile}
-        first = (data.get("institutions") or [{}])[0]
-        for key in ("nature", "rank", "funding"):
-            if first.get(key):
-                unit[key] = first[key]
+        unit.update(unit_fields(imported, unit["kind"]))
         unit = {k: v for k, v in unit.items() if v != ""}
         write_folder(unit_dir, {"unit.yaml": emit(unit, f"由 budgetsite import 从 {path.name} 生成"),
                                 **{f"{year}/{name}": text for name, text in files.items()}})

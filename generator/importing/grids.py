@@ -1,6 +1,6 @@
 """Reading a workbook (.xlsx, .xls) or a Word file's tables into grids of cell values.
 
-A grid is one sheet or one Word table: its rows of values (text, Decimal, or None for a blank), merged
+A grid is one sheet or one Word table (a Word file is read by generator/importing/docx_reader.py): its rows of values (text, Decimal, or None for a blank), merged
 cells filled with the value of their top-left cell (so a merged header reads the same over every column
 it spans) and the merged ranges themselves (where a header block ends), and the lines written above it
 (a Word table's title paragraphs). Every value keeps where it came from, `sheet!C12`, for the comments
@@ -141,39 +141,3 @@ def _fill_merged(rows: list[list[object]], merges) -> None:
             for c in range(c0, c1 + 1):
                 if (r, c) != (r0, c0):
                     row[c] = value
-
-
-def read_document_tables(path: Path):
-    """(grids of every table, the document's paragraphs in order with the tables between them) of a .docx."""
-    import zipfile
-
-    from docx import Document
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    try:
-        word = Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        head = path.read_bytes()[:8] if path.is_file() else b""
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise ReadError("文件已加密（设有打开密码）或是旧版 .doc，请在 Word 中另存为不加密的 .docx 再导入") from None
-        raise ReadError(f"文件无法读取（已损坏，或不是 Word .docx 文档）：{exc}") from None
-    grids: list[Grid] = []
-    flow: list[tuple[str, object]] = []  # ("p", (style, text)) or ("t", grid)
-    recent: list[str] = []
-    for child in word.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            paragraph = Paragraph(child, word)
-            text = paragraph.text.strip()
-            flow.append(("p", (paragraph.style.name if paragraph.style is not None else "", paragraph.text)))
-            if text:
-                recent = (recent + [text])[-3:]
-        elif tag == "tbl":
-            table = Table(child, word)
-            rows = [[_value(cell.text) for cell in row.cells] for row in table.rows]  # merged cells repeat
-            grid = Grid(path.name, f"表格{len(grids) + 1}", rows, above=list(recent))
-            grids.append(grid)
-            flow.append(("t", grid))
-            recent = []
-    return grids, flow

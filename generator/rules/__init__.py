@@ -206,6 +206,7 @@ def load_all() -> dict[str, Rule]:
         balance,
         catalogue_rules,
         cross_unit,
+        importing_docx,
         importing_rules,
         loading,
         narrative_rules,

@@ -185,7 +185,8 @@ def import_file(path: Path, content: Path, unit_id: str | None, year: int | None
     data = {"year": year, **_ordered(imported.data)}
     files: dict[str, str] = {}
     unmapped = "\n".join(f"未导入：{line}" for line in imported.unmapped)
-    header = f"由 budgetsite import 从 {path.name} 导入；每个值后注明来源（工作表!单元格）。\n" + unmapped
+    where = "表格序号、行与列" if flow else "工作表!单元格"  # a Word file has tables, not sheets
+    header = f"由 budgetsite import 从 {path.name} 导入；每个值后注明来源（{where}）。\n" + unmapped
     files["budget.yaml"] = emit(data, header.strip())
     if flow and profile is not None:
         files["narrative.md"] = narrative_markdown(flow, tables, profile, imported, path.name)

@@ -161,7 +161,7 @@ def render_many(texts: list[str], ids: set[str] | None = None) -> list[str]:
             if token.map is None:
                 return [render(text, ids) for text in texts]
             part = bisect_right(starts, token.map[0]) - 1
-            if token.map[1] > starts[part] + texts[part].count("\n") + 1:
+            if token.map[1] > starts[part] + texts[part].count("\n") + 2:  # a list takes the blank line after it
                 return [render(text, ids) for text in texts]
         parts[part].append(token)
     if env.get("references"):

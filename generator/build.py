@@ -322,8 +322,8 @@ class _Run:
         settings = RenderSettings(plan.content, plan.cache_dir, self.staged, plan.cache_dir / "charts", self.years,
                                   frozenset(self.links), opts.live_reload, opts.pdf, opts.archival)
         with (progress(len(todo)) if progress else nullcontext(None)) as advance:
-            self.results = render_units(todo, settings, plan.jobs, self.report.site, self.report.contexts, advance,
-                                        pdf_worker, workers)
+            self.results = render_units(todo, settings, workers, self.report.site, self.report.contexts, advance,
+                                        pdf_worker)
         by_id = {u.id: u for u in self.units}
         for r in self.results:
             carried = _carry_unit_pdfs(plan.output, self.staged, by_id[r.unit_id], set(r.files))

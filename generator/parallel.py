@@ -154,14 +154,13 @@ def render_unit_by_id(site, unit_id: str, settings: RenderSettings, checked: dic
         site.units[index] = light
 
 
-def render_units(unit_ids: list[str], settings: RenderSettings, jobs: int, site, checked: dict,
-                 advance=None, pdf_worker: PdfWorker | None = None,
-                 workers: UnitWorkers | None = None) -> list[UnitResult]:
+def render_units(unit_ids: list[str], settings: RenderSettings, workers: UnitWorkers, site, checked: dict,
+                 advance=None, pdf_worker: PdfWorker | None = None) -> list[UnitResult]:
     """Render the units: each in the worker that checked it (`workers`), the others in this process
     (`site`, with the contexts its check made in `checked`), or, when there are enough of them for
     workers to pay off, spread over the workers and this process. PDFs rendered here go to
     `pdf_worker` when there is one."""
-    workers = workers or UnitWorkers(jobs)
+    jobs = workers.jobs
     by_id = {u.id: u for u in site.units}
     unread = [u for u in unit_ids if u not in workers.held and not _checked_here(by_id[u], checked)]
     turns = {u: n % jobs for n, u in enumerate(unread)} if not few(len(unit_ids), jobs) else {}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.bench import make_synthetic
-from generator.build import build
+from generator.build import BuildRefused, build
 from site_support import CONTENT, ROOT
 
 # Installed in every process of the build: wraps the parsers before generator.content binds them.
@@ -116,3 +116,19 @@ def test_units_checked_from_the_cache_are_parsed_once_to_render_them(content, re
     alone = tmp_path / "alone"
     build(content, alone, jobs=1, search=False, live_reload=True, reuse=False)
     assert tree(output) == tree(alone)
+
+
+def test_a_site_wide_error_found_after_the_workers_checked_their_units_publishes_nothing(content, tmp_path):
+    """C003 (one code, two names, in two units) is seen only once every share is checked: the workers
+    keep their units unrendered, the build is refused and the output folder never appears."""
+    budget = next((content / "units" / "unit-00003").glob("*/budget.yaml"))  # a worker's share (odd units)
+    text = budget.read_text(encoding="utf-8")
+    assert "- code: '2210201'\n  name: 住房公积金\n" in text
+    budget.write_text(text.replace("- code: '2210201'\n  name: 住房公积金\n", "- code: '2210201'\n  name: 住房公积金支出\n"),
+                      encoding="utf-8")
+    output = tmp_path / "out" / "site"
+    with pytest.raises(BuildRefused) as refused:
+        build(content, output, jobs=2, search=False)
+    assert "C003" in {d.code for d in refused.value.report.diagnostics}
+    assert not output.exists()
+    assert [p.name for p in output.parent.iterdir() if p.name != ".cache"] == []  # no staging left behind

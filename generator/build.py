@@ -102,12 +102,12 @@ def build(content: Path, output: Path, *, progress=None, pdf_process=None, **opt
         watch.lap("plan")
         if plan.up_to_date():
             return _up_to_date(plan, started, watch)
-        with pdf_worker or nullcontext(), commit.Staged(output) as staged:
-            report = _check(plan)
+        with pdf_worker or nullcontext(), commit.Staged(output) as staged, _unit_workers(plan) as workers:
+            report = _check(plan, workers)
             watch.lap("check")
             run = _Run(plan, report, staged, watch)
             run.reuse()
-            run.render(progress, pdf_worker)
+            run.render(progress, pdf_worker, workers)
             if opts.shard is None:  # a shard makes its units only
                 run.list_pages()
                 run.search()
@@ -139,12 +139,21 @@ def _up_to_date(plan: "_Plan", started: float, watch: Stopwatch) -> BuildResult:
                        reused=units, up_to_date=True, stages=watch.stages)
 
 
-def _check(plan: "_Plan"):
-    """The check report of the whole site; raises BuildRefused when it fails."""
+def _unit_workers(plan: "_Plan"):
+    """The worker processes that check and then render shares of the units (generator/parallel.py)."""
+    from generator.parallel import UnitWorkers
+
+    return UnitWorkers(plan.jobs)
+
+
+def _check(plan: "_Plan", workers):
+    """The check report of the whole site; raises BuildRefused when it fails (before anything is
+    rendered: the workers keep the units they checked until then)."""
     from generator.check import check_site
 
     opts = plan.opts
-    report = check_site(plan.content, plan.cache_dir, reuse=opts.reuse, jobs=opts.jobs, keys=plan.content_keys)
+    report = check_site(plan.content, plan.cache_dir, reuse=opts.reuse, jobs=plan.jobs, keys=plan.content_keys,
+                        workers=workers)
     if report.failed():
         raise BuildRefused(report)
     return report
@@ -304,8 +313,8 @@ class _Run:
                 self.units_out[unit.id] = found[1]
         self.watch.lap("reuse")
 
-    def render(self, progress, pdf_worker) -> None:
-        """The other units, in parallel (generator/parallel.py)."""
+    def render(self, progress, pdf_worker, workers) -> None:
+        """The other units, in parallel: each in the worker that checked it (generator/parallel.py)."""
         from generator.parallel import RenderSettings, render_units
 
         plan, opts = self.plan, self.plan.opts
@@ -313,7 +322,7 @@ class _Run:
         settings = RenderSettings(plan.content, plan.cache_dir, self.staged, plan.cache_dir / "charts", self.years,
                                   frozenset(self.links), opts.live_reload, opts.pdf, opts.archival)
         with (progress(len(todo)) if progress else nullcontext(None)) as advance:
-            self.results = render_units(todo, settings, plan.jobs, self.report.site, self.report.contexts, advance,
+            self.results = render_units(todo, settings, workers, self.report.site, self.report.contexts, advance,
                                         pdf_worker)
         by_id = {u.id: u for u in self.units}
         for r in self.results:

@@ -66,14 +66,15 @@ PARALLEL_UNITS = 200  # units to read below which worker processes cost more tha
 
 
 def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True, jobs: int = 0,
-               keys: dict[str, str] | None = None) -> Report:
+               keys: dict[str, str] | None = None, workers=None) -> Report:
     """Check everything. With `cache_dir`, each unit's result is saved there, and (unless `reuse` is
     false) units whose files are unchanged reuse their last result instead of being checked again.
     When many units must be read, `jobs` processes (0: one per core) read and check them. `keys`:
-    the units' fingerprints (`fingerprint.content_keys`), when the caller has them already."""
+    the units' fingerprints (`fingerprint.content_keys`), when the caller has them already.
+    `workers`: a build's generator.parallel.UnitWorkers, which keep the units they check to render them."""
     load_all()
     cache = CheckCache(cache_dir, content, keys) if cache_dir is not None and content.is_dir() else None
-    with _WorkerShares(content, cache if reuse else None, cache.keys if cache else {}, jobs) as shares:
+    with _WorkerShares(content, cache if reuse else None, cache.keys if cache else {}, jobs, workers) as shares:
         gc.disable()  # loading builds many small objects that are all kept: collecting them is wasted work
         try:
             site = load_site(content, reuse=cache.reuse if cache and reuse else None, only=shares.mine)
@@ -107,21 +108,25 @@ def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True,
 class _WorkerShares:
     """When many units must be read (the cache cannot give them), worker processes read and check all
     but one share of them while this process takes that share (`mine`: the units it reads, None for
-    all). `entries()` are the workers' units, as if from the cache."""
+    all). `entries()` are the workers' units, as if from the cache. With a build's `workers`, the
+    shares go to them whenever the build would render in workers anyway (they render what they read)."""
 
-    def __init__(self, content: Path, cache: CheckCache | None, keys: dict[str, str], jobs: int):
-        from generator.workers import default_jobs, spawn_pool
+    def __init__(self, content: Path, cache: CheckCache | None, keys: dict[str, str], jobs: int, workers=None):
+        from generator.workers import default_jobs, few, spawn_pool
 
         self.content, self.pool, self.futures, self.mine = content, None, [], None
         jobs = jobs or default_jobs()
         folders = unit_dirs(content)
         # A folder that is not read (bad name, outside content/) stays here, where its S009 is reported.
         todo = [d.name for d in folders if loadable_unit_dir(content, d) and not (cache and cache.fresh(d.name))]
-        if jobs < 2 or len(todo) < PARALLEL_UNITS:
+        if few(len(todo), jobs) if workers is not None else (jobs < 2 or len(todo) < PARALLEL_UNITS):
             return
         shares = [todo[k::jobs] for k in range(jobs)]
-        self.pool = spawn_pool(jobs - 1)
-        self.futures = [self.pool.submit(_check_share, content, share, keys) for share in shares[1:]]
+        if workers is not None:
+            self.futures = [workers.check(content, share, keys) for share in shares[1:]]
+        else:
+            self.pool = spawn_pool(jobs - 1)
+            self.futures = [self.pool.submit(_check_share, content, share, keys) for share in shares[1:]]
         theirs = {name for share in shares[1:] for name in share}
         self.mine = {d.name for d in folders if d.name not in theirs}
 
@@ -141,6 +146,12 @@ class _WorkerShares:
 
 def _check_share(content: Path, unit_ids: list[str], keys: dict[str, str]) -> dict[str, UnitRecord]:
     """In a worker: the check results of some of the units."""
+    return check_part(content, unit_ids, keys)[1]
+
+
+def check_part(content: Path, unit_ids: list[str], keys: dict[str, str]) -> tuple[Report, dict[str, UnitRecord]]:
+    """Read and check some of the units (a worker's share): the report holding their contexts, and
+    their check results."""
     load_all()
     gc.disable()
     try:
@@ -148,7 +159,7 @@ def _check_share(content: Path, unit_ids: list[str], keys: dict[str, str]) -> di
     finally:
         gc.enable()
     report = Report(site)
-    return {unit.id: _check_unit(unit, report, keys.get(unit.id, "")) for unit in site.units}
+    return report, {unit.id: _check_unit(unit, report, keys.get(unit.id, "")) for unit in site.units}
 
 
 def _check_unit(unit: UnitEntry, report: Report, key: str) -> UnitRecord:

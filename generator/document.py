@@ -127,15 +127,19 @@ def _resolver(figures):
     return resolve
 
 
-def _narrative_blocks(body: str, tables: dict[str, list[Table]], placed: set[str], resolve, ids) -> list[Block]:
+def _narrative_blocks(body: str, tables: dict[str, list[Table]], placed: set[str], resolve,
+                      unrendered: list[HtmlBlock]) -> list[Block]:
+    """The section's text and tables in order; its text blocks are added to `unrendered` (the document's
+    Markdown is rendered in one pass once all of it is known)."""
     blocks: list[Block] = []
     chunk: list[str] = []
 
     def flush() -> None:
         text = "\n".join(chunk).strip()
         if text:
-            filled = substitute(text, resolve)
-            blocks.append(HtmlBlock(markdown.render(filled, ids), source=filled))
+            block = HtmlBlock("", source=substitute(text, resolve))
+            blocks.append(block)
+            unrendered.append(block)
         chunk.clear()
 
     for line in body.splitlines():
@@ -165,7 +169,7 @@ def _section(spec, number, written: Section | None, b: "_Build") -> DocSection |
     section = DocSection(spec.id, number, numbered(number, b.numbering), title, glossary=spec.glossary)
     placed: set[str] = set()
     if written is not None:
-        section.blocks = _narrative_blocks(written.body, b.tables, placed, b.resolve, b.ids)
+        section.blocks = _narrative_blocks(written.body, b.tables, placed, b.resolve, b.unrendered)
     elif spec.glossary:
         html = _glossary_html(b.site, b.unit)
         section.blocks = [HtmlBlock(html)] if html else []
@@ -221,7 +225,7 @@ class _Build:
     kind: str
     tables: dict[str, list[Table]]
     resolve: object
-    ids: set[str]
+    unrendered: list[HtmlBlock]  # the narrative's text blocks, before their one Markdown pass
     numbering: str = "一、"
 
 
@@ -231,7 +235,7 @@ def build_document(ctx, site) -> Document:
     unit = entry.unit.unit
     built = BuildInput(disclosure, ctx.figures, profile, site.catalogue, unit)
     tables = apply_layout(build_tables(built), built)
-    b = _Build(site, unit, profile.kind, tables, _resolver(ctx.figures), set(), profile.section_numbering)
+    b = _Build(site, unit, profile.kind, tables, _resolver(ctx.figures), [], profile.section_numbering)
     narrative = entry.narrative
     written: dict[str, Section] = {}
     if narrative is not None:  # sections were matched to the profile when the content was loaded
@@ -245,15 +249,25 @@ def build_document(ctx, site) -> Document:
     year, name = disclosure.year, unit.name
     preamble = narrative.preamble if narrative and narrative.preamble.strip() else _fill(profile.preamble, name, year, b.kind)
     front = [t for table_id in profile.front_tables for t in _shown(tables.get(table_id, []))]
+    preamble_html = _render_markdown(b.unrendered, substitute(preamble, b.resolve) if preamble else "")
     return Document(
         unit_id=entry.unit.id, unit=unit, year=year, kind=b.kind,
         title=disclosure.title or _fill(profile.title, name, year, b.kind),
-        preamble_html=markdown.render(substitute(preamble, b.resolve), b.ids) if preamble else "",
+        preamble_html=preamble_html,
         report_title=_fill(profile.report_title, name, year, b.kind) if front else "",
         explanation_title=_fill(profile.explanation_title, name, year, b.kind) if front else "",
         front_tables=front, sections=sections, disclosure=disclosure, figures=ctx.figures, profile=profile,
         versions=_corrected_history(site, entry),
     )
+
+
+def _render_markdown(blocks: list[HtmlBlock], preamble: str) -> str:
+    """The sections' text blocks, then the preamble (heading ids are given in that order), in one
+    Markdown pass; the preamble's HTML ("" when there is none)."""
+    html = markdown.render_many([b.source for b in blocks] + ([preamble] if preamble else []))
+    for block, fragment in zip(blocks, html):
+        block.html = fragment
+    return html[-1] if preamble else ""
 
 
 def _corrected_history(site, entry):

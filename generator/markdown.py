@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -140,3 +141,30 @@ def render(text: str, ids: set[str] | None = None) -> str:
     """Render Markdown to an HTML fragment. `ids` collects heading ids already used on the page."""
     env = {"ids": ids if ids is not None else set()}
     return _MD.render(text, env)
+
+
+def render_many(texts: list[str], ids: set[str] | None = None) -> list[str]:
+    """Each text rendered as `render` renders it, one after another (so heading ids stay unique across
+    them, in this order), from a single parse of them all: they are parsed joined by blank lines and
+    the token stream is cut where each began. Should a block run on from one text into the next (an
+    unclosed code fence, a list carried on) or a link reference definition reach across, the result
+    would differ from separate parses: then they are parsed one by one."""
+    ids = ids if ids is not None else set()
+    env = {"ids": set(ids)}
+    starts, line = [], 0
+    for text in texts:
+        starts.append(line)
+        line += text.count("\n") + 2  # its lines, and the blank line after it
+    parts: list[list[Token]] = [[] for _ in texts]
+    for token in _MD.parse("\n\n".join(texts), env) if texts else []:
+        if token.level == 0 and token.nesting >= 0:  # a top-level block begins
+            if token.map is None:
+                return [render(text, ids) for text in texts]
+            part = bisect_right(starts, token.map[0]) - 1
+            if token.map[1] > starts[part] + texts[part].count("\n") + 2:  # a list takes the blank line after it
+                return [render(text, ids) for text in texts]
+        parts[part].append(token)
+    if env.get("references"):
+        return [render(text, ids) for text in texts]
+    ids.update(env["ids"])
+    return [_MD.renderer.render(tokens, _MD.options, env) for tokens in parts]

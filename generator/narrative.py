@@ -39,6 +39,15 @@ class Narrative:
     preamble: str
     preamble_line: int
     sections: list[Section] = field(default_factory=list)
+    _references: list | None = field(default=None, init=False, repr=False, compare=False)
+
+    def references(self) -> list[tuple[int, str, bool]]:
+        """generator.markdown.references of the text, parsed once: check and the page both need them."""
+        if self._references is None:
+            from generator.markdown import references
+
+            self._references = list(references(self.text))
+        return self._references
 
     def section(self, spec_id: str) -> Section | None:
         return next((s for s in self.sections if s.spec_id == spec_id), None)

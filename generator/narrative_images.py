@@ -42,11 +42,14 @@ def image_problem(folder: Path, src: str) -> str:
     return ""
 
 
-def narrative_images(text: str, folder: Path) -> list[tuple[str, Path]]:
+def narrative_images(text: str, folder: Path, parsed=None) -> list[tuple[str, Path]]:
     """(path inside the year folder, resolved file) of every image the narrative `text` shows, once each,
-    in path order; images the policy refuses are left out (check reports them)."""
+    in path order; images the policy refuses are left out (check reports them). `parsed()`: the text's
+    `references`, when something has them already (Narrative.references)."""
+    if "![" not in text:  # every image is written so: nothing to parse for
+        return []
     found = {}
-    for _, src, is_image in references(text):
+    for _, src, is_image in references(text) if parsed is None else parsed():
         if is_image and not image_problem(folder, src):
             found[relative_path(src)] = (folder / relative_path(src)).resolve()
     return sorted(found.items())

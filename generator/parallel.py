@@ -1,14 +1,15 @@
-"""Rendering units in parallel: a pool of worker processes that stay alive for the whole build.
+"""Rendering units in parallel: worker processes that stay alive for the whole build.
 
-Workers are spawned, not forked: the chart renderer (vl-convert) runs threads of its own, and a
-process forked after it started could hang. Each worker reads the site once, through the check
-cache the build has just written (so only the units it renders are read in full), and keeps its
-chart renderer and WeasyPrint loaded from one unit to the next.
+Each unit is read once per build: the worker that reads and checks a unit keeps its contexts and,
+once the site-wide rules have passed in the build's process, renders it from them (UnitWorkers).
+Units whose check result came from the cache are read when they are rendered. Workers are spawned,
+not forked: the chart renderer (vl-convert) runs threads of its own, and a process forked after it
+started could hang. A worker keeps its chart renderer and WeasyPrint loaded from one unit to the next.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import as_completed
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,22 +68,70 @@ def _pdf_job(site, item, settings: RenderSettings):
 
 
 # -- worker processes ------------------------------------------------------------------------------
-_worker: dict = {}
+class UnitWorkers:
+    """A build's worker processes. Each reads and checks a share of the units (`check`, called by
+    generator.check while this process checks its own share) and keeps their contexts; once the
+    site-wide rules have passed, each renders the units it checked from those contexts (`render_units`),
+    so that no unit's files are read twice in one build. One single-process pool per worker: a unit's
+    rendering goes to the very process that holds it."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pools: list = []  # worker k + 1 is pools[k]; this process is worker 0
+        self.held: dict[str, int] = {}  # unit id → the worker that checked it and holds its contexts
+
+    def check(self, content: Path, unit_ids: list[str], keys: dict[str, str]) -> Future:
+        """Check a share of the units in a new worker, which keeps them; a future of their check results."""
+        self.pools.append(spawn_pool(1, initializer=_start_worker))
+        self.held.update((unit_id, len(self.pools)) for unit_id in unit_ids)
+        return self.pools[-1].submit(_check_in_worker, content, unit_ids, keys)
+
+    def submit(self, worker: int, unit_id: str, settings: RenderSettings) -> Future:
+        while len(self.pools) < worker:
+            self.pools.append(spawn_pool(1, initializer=_start_worker))
+        return self.pools[worker - 1].submit(_render_in_worker, unit_id, settings)
+
+    def __enter__(self) -> "UnitWorkers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for pool in self.pools:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _start_worker(settings: RenderSettings) -> None:
-    from generator.check_cache import CheckCache
-    from generator.content import load_site
+_worker: dict = {}  # in a worker process: the site and the contexts of the units it checked
+
+
+def _start_worker() -> None:
     from generator.rules import load_all
 
     load_all()
-    cache = CheckCache(settings.check_cache, settings.content)
-    _worker["site"] = load_site(settings.content, reuse=cache.reuse)
-    _worker["settings"] = settings
 
 
-def _render_in_worker(unit_id: str) -> UnitResult:
-    return render_unit_by_id(_worker["site"], unit_id, _worker["settings"])
+def _check_in_worker(content: Path, unit_ids: list[str], keys: dict[str, str]) -> dict:
+    from generator.check import check_part
+
+    report, records = check_part(content, unit_ids, keys)
+    _worker["site"], _worker["contexts"] = report.site, report.contexts
+    return records
+
+
+def _render_in_worker(unit_id: str, settings: RenderSettings) -> UnitResult:
+    """Render a unit this worker checked, from its contexts (then let them go); or one it did not
+    (its check result came from the cache), reading it now."""
+    from generator.check import unit_contexts
+    from generator.content import load_site, load_unit
+
+    if "site" not in _worker:  # this worker checked nothing: the site without its units
+        _worker["site"], _worker["contexts"] = load_site(settings.content, only=set()), {}
+    site, contexts = _worker["site"], _worker["contexts"]
+    unit = next((u for u in site.units if u.id == unit_id), None)
+    if unit is None:
+        unit = load_unit(site, settings.content / "units" / unit_id)
+        return render_unit(site, unit, unit_contexts(site, unit), settings)
+    site.units.remove(unit)
+    return render_unit(site, unit, [contexts.pop(f"{unit_id}/{y.year}") for y in unit.years
+                                    if f"{unit_id}/{y.year}" in contexts], settings)
 
 
 def render_unit_by_id(site, unit_id: str, settings: RenderSettings, checked: dict | None = None,
@@ -105,25 +154,37 @@ def render_unit_by_id(site, unit_id: str, settings: RenderSettings, checked: dic
         site.units[index] = light
 
 
-def render_units(unit_ids: list[str], settings: RenderSettings, jobs: int, site, checked: dict,
+def render_units(unit_ids: list[str], settings: RenderSettings, workers: UnitWorkers, site, checked: dict,
                  advance=None, pdf_worker: PdfWorker | None = None) -> list[UnitResult]:
-    """Render the units, in `jobs` worker processes, or in this process (`site`, with the contexts
-    its check made in `checked`) when there are too few units for workers to pay off; their PDFs
-    then go to `pdf_worker` when there is one."""
-    results: list[UnitResult] = []
-    if few(len(unit_ids), jobs):
-        for unit_id in unit_ids:
-            results.append(render_unit_by_id(site, unit_id, settings, checked, pdf_worker))
-            if advance:
+    """Render the units: each in the worker that checked it (`workers`), the others in this process
+    (`site`, with the contexts its check made in `checked`), or, when there are enough of them for
+    workers to pay off, spread over the workers and this process. PDFs rendered here go to
+    `pdf_worker` when there is one."""
+    jobs = workers.jobs
+    by_id = {u.id: u for u in site.units}
+    unread = [u for u in unit_ids if u not in workers.held and not _checked_here(by_id[u], checked)]
+    turns = {u: n % jobs for n, u in enumerate(unread)} if not few(len(unit_ids), jobs) else {}
+    futures, here = [], []
+    for unit_id in unit_ids:
+        worker = workers.held.get(unit_id) or turns.get(unit_id, 0)
+        if worker:
+            futures.append(workers.submit(worker, unit_id, settings))
+        else:
+            here.append(unit_id)
+    results, reported = [], set()
+    for unit_id in here:  # while the workers render theirs
+        results.append(render_unit_by_id(site, unit_id, settings, checked, pdf_worker))
+        if advance:
+            for future in [None] + [f for f in futures if f.done() and f not in reported]:
+                reported.add(future)
                 advance()
-        return results
-    with spawn_pool(jobs, initializer=_start_worker, initargs=(settings,)) as pool:
-        futures = [pool.submit(_render_in_worker, unit_id) for unit_id in unit_ids]
-        for future in as_completed(futures):
-            results.append(future.result())
-            if advance:
-                advance()
+    for future in as_completed(futures):
+        results.append(future.result())
+        if advance and future not in reported:
+            advance()
     return sorted(results, key=lambda r: r.unit_id)
 
 
-
+def _checked_here(unit, checked: dict) -> bool:
+    """Whether this process's check made every context of the unit (it is rendered here, not read again)."""
+    return all(f"{unit.id}/{y.year}" in checked for y in unit.years)

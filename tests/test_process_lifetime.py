@@ -79,15 +79,16 @@ def assert_none_left(process: subprocess.Popen, running: dict[int, str]) -> None
 
 @pytest.fixture(scope="module")
 def six_units(tmp_path_factory) -> Path:
-    """Six units: enough for two render workers (generator.workers.few)."""
+    """Six units: enough for a build with -j 2 to check and render half of them in a worker
+    (generator.workers.few), the other half in its own process."""
     root = tmp_path_factory.mktemp("lifetime")
     make_synthetic(CONTENT, root / "content", 6, 1)
     return root
 
 
-# (workers seen besides the build, then seconds before the kill): just spawned, still importing;
-# started a moment ago; the pool busy rendering.
-MOMENTS = [(1, 0.0), (1, 0.4), (3, 1.5)]
+# (processes seen besides the build, then seconds before the kill): just spawned, still importing;
+# started a moment ago; the worker (and the resource tracker its pool starts) busy checking or rendering.
+MOMENTS = [(1, 0.0), (1, 0.4), (2, 1.5)]
 
 
 @pytest.mark.parametrize("others, delay", MOMENTS)

@@ -434,9 +434,9 @@ def outside_references(ctx):
     narrative = ctx.entry.narrative
     if narrative is None or ("[" not in narrative.text):
         return
-    from generator.markdown import is_local_image, references
+    from generator.markdown import is_local_image
 
-    for number, target, is_image in references(narrative.text):
+    for number, target, is_image in narrative.references():
         problem = _reference_problem(target, is_image, resolved)
         if not problem and is_image and not is_local_image(target):
             problem = "图片只能引用本年度目录中的文件"

@@ -174,7 +174,7 @@ class UnitRenderer(PageWriter):
         narrative = ctx.entry.narrative
         if narrative is None:
             return
-        for relative, source in narrative_images(narrative.text, ctx.entry.dir):
+        for relative, source in narrative_images(narrative.text, ctx.entry.dir, narrative.references):
             target = self.output / base / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)

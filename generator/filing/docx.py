@@ -26,12 +26,13 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import parse_xml
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 from lxml import html as lxml_html
 
 from generator.document import Document, HtmlBlock, TableBlock, build_document
-from generator.filing import deterministic_zip, header_rows, stamp
+from generator.filing import DatedZip, header_rows, stamp
 from generator.tables import Cell, Table
 
 A4 = (Mm(210), Mm(297))
@@ -80,9 +81,33 @@ def document_bytes(doc: Document) -> bytes:
     core = word.core_properties
     core.title, core.author, core.subject = doc.title, doc.unit.name, f"{doc.year}年{doc.kind}预算信息公开"
     core.last_modified_by, core.revision = "budgetsite", 1
+    return _saved(word, stamp(doc.year))
+
+
+def _saved(word, when) -> bytes:
+    """The file's bytes: python-docx's save (OpcPackage.save) with the parts written straight into a
+    DatedZip, rather than zipped by python-docx, then unzipped and zipped again to date them."""
+    package = word.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
     buffer = io.BytesIO()
-    word.save(buffer)
-    return deterministic_zip(buffer.getvalue(), stamp(doc.year))
+    with DatedZip(buffer, when) as archive:
+        writer = _PartWriter(archive)
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
+    return buffer.getvalue()
+
+
+class _PartWriter:
+    """What python-docx's PackageWriter writes a part through: the part's name and bytes."""
+
+    def __init__(self, archive: DatedZip):
+        self.archive = archive
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.archive.writestr(pack_uri.membername, blob)
 
 
 # ---- page and styles -------------------------------------------------------------------------------

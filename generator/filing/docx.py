@@ -56,6 +56,11 @@ def write_docx(doc_or_context, site, path: Path) -> Path:
 
 
 def document_bytes(doc: Document) -> bytes:
+    return saved(word_document(doc), stamp(doc.year))
+
+
+def word_document(doc: Document):
+    """The disclosure as a python-docx Document, not yet saved."""
     word = _new_word()
     _page(word.sections[0], landscape=False)
     writer = _Writer(word)
@@ -82,10 +87,10 @@ def document_bytes(doc: Document) -> bytes:
     core = word.core_properties
     core.title, core.author, core.subject = doc.title, doc.unit.name, f"{doc.year}年{doc.kind}预算信息公开"
     core.last_modified_by, core.revision = "budgetsite", 1
-    return _saved(word, stamp(doc.year))
+    return word
 
 
-def _saved(word, when) -> bytes:
+def saved(word, when) -> bytes:
     """The file's bytes: python-docx's save (OpcPackage.save) with the parts written straight into a
     DatedZip, rather than zipped by python-docx, then unzipped and zipped again to date them."""
     package = word.part.package

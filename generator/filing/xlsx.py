@@ -48,6 +48,11 @@ def sheet_name(table: Table, taken: set[str]) -> str:
 
 
 def workbook_bytes(doc) -> bytes:
+    return saved(workbook(doc), stamp(doc.year))
+
+
+def workbook(doc) -> Workbook:
+    """The disclosure's tables as an openpyxl Workbook, not yet saved."""
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()
@@ -56,10 +61,10 @@ def workbook_bytes(doc) -> bytes:
     book.properties.title = doc.title
     book.properties.creator = doc.unit.name
     book.properties.lastModifiedBy = None
-    return _saved(book, stamp(doc.year))
+    return book
 
 
-def _saved(book: Workbook, when) -> bytes:
+def saved(book: Workbook, when) -> bytes:
     """The file's bytes: openpyxl's save_workbook, written straight into a DatedZip (rather than saved,
     unzipped and zipped again to date it), each sheet's XML kept in memory (see _MemoryWriter)."""
     book.properties.modified = datetime.datetime(*when)  # save_workbook sets it; DatedZip dates it anyway

@@ -56,8 +56,9 @@ def workbook(doc) -> Workbook:
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()
+    styles = _Styles()
     for table in doc.tables:
-        write_sheet(book.create_sheet(sheet_name(table, taken)), table)
+        write_sheet(book.create_sheet(sheet_name(table, taken)), table, styles)
     book.properties.title = doc.title
     book.properties.creator = doc.unit.name
     book.properties.lastModifiedBy = None
@@ -89,18 +90,18 @@ class _MemoryWriter(ExcelWriter):
         self.manifest.append(ws)
 
 
-def write_sheet(sheet, table: Table) -> None:
+def write_sheet(sheet, table: Table, styles: _Styles | None = None) -> None:
+    """The table on `sheet`; `styles` the workbook's (a new one for a sheet on its own)."""
+    styles = styles or _Styles()
     width = max(len(table.columns), 1)
-    sheet.cell(1, 1, table.title).font = Font(bold=True, size=14)
-    sheet.cell(1, 1).alignment = Alignment(horizontal="center")
+    styles.title(sheet.cell(1, 1, table.title))
     _merge(sheet, 1, 1, 1, width)
-    caption(sheet, table, width)
+    caption(sheet, table, width, styles)
     top = 3
     for line in table.meta + ([f"绩效目标：{table.caption_extra}"] if table.caption_extra else []):
         sheet.cell(top, 1, line)
         top += 1
     head = header_rows(table)
-    styles = _Styles()
     for r, c, cell in grid(table):
         target = sheet.cell(top + r, 1 + c)
         if cell.numeric and cell.value is not None and cell.text != "":
@@ -132,35 +133,53 @@ def _merge(sheet, row0: int, col0: int, row1: int, col1: int) -> None:
 
 
 class _Styles:
-    """The few cell styles of a table, each built once and copied (openpyxl looks every new Font,
-    Alignment and Border up in a list: setting them cell by cell took two thirds of the export)."""
+    """The few cell styles of a workbook, each built once and copied (openpyxl looks every new Font,
+    Alignment and Border up in a list: setting them cell by cell took two thirds of the export). The
+    first cell of a style sets it through openpyxl, so the workbook's style lists are as before."""
 
     def __init__(self):
-        self.made: dict[tuple, object] = {}
+        self.made: dict[tuple, tuple[object, object]] = {}
 
     def apply(self, target, bold: bool, horizontal: str, number_format: str) -> None:
-        key = (bold, horizontal, number_format)
+        """A table cell: framed, vertically centred, wrapped unless an amount."""
+        def build():
+            target.font = Font(bold=bold)
+            target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=horizontal != "right")
+            target.number_format = number_format
+            target.border = BORDER
+        self._style(target, ("cell", bold, horizontal, number_format), build)
+
+    def title(self, target) -> None:
+        def build():
+            target.font = Font(bold=True, size=14)
+            target.alignment = Alignment(horizontal="center")
+        self._style(target, ("title",), build)
+
+    def aligned(self, target, horizontal: str) -> None:
+        def build():
+            target.alignment = Alignment(horizontal=horizontal)
+        self._style(target, ("aligned", horizontal), build)
+
+    def _style(self, target, key: tuple, build) -> None:
         made = self.made.get(key)
         if made is not None and target.parent.parent is made[0]:
             target._style = copy(made[1])
             return
-        target.font = Font(bold=bold)
-        target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=horizontal != "right")
-        target.number_format = number_format
-        target.border = BORDER
+        build()
         self.made[key] = (target.parent.parent, copy(target._style))
 
 
-def caption(sheet, table: Table, width: int) -> None:
+def caption(sheet, table: Table, width: int, styles: _Styles | None = None) -> None:
     """Row 2 as the page heads the table: 编制单位, 预算年度, 单位：万元 (left, middle, right)."""
     unit = table.unit_line or f"编制单位：{table.unit_name}"
     year = f"预算年度：{table.year}年"
     money = f"单位：{table.money_unit}" if table.money_unit else ""
     parts = [unit, year, money] if width >= 3 else [f"{unit} {year}", money]
     columns = [1, width // 2 + 1, width] if width >= 3 else [1, width]
+    styles = styles or _Styles()
     for column, text, align in zip(columns, parts, ("left", "center", "right")):
         if text:
-            sheet.cell(2, column, text).alignment = Alignment(horizontal=align)
+            styles.aligned(sheet.cell(2, column, text), align)
 
 
 def _print_settings(sheet, table: Table, top: int, head: int) -> None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.merge import MergedCellRange
@@ -102,7 +102,9 @@ def write_sheet(sheet, table: Table, styles: _Styles | None = None) -> None:
         sheet.cell(top, 1, line)
         top += 1
     head = header_rows(table)
+    filled = set()
     for r, c, cell in grid(table):
+        filled.add((r, c))
         target = sheet.cell(top + r, 1 + c)
         if cell.numeric and cell.value is not None and cell.text != "":
             target.value = cell.value  # a Decimal: written as the number it is
@@ -114,10 +116,10 @@ def write_sheet(sheet, table: Table, styles: _Styles | None = None) -> None:
         if cell.colspan > 1 or cell.rowspan > 1:
             _merge(sheet, top + r, 1 + c, top + r + cell.rowspan - 1, c + cell.colspan)
     last = top + head + len(table.rows) - 1
-    for row in sheet.iter_rows(min_row=top, max_row=max(last, top), max_col=width):
-        for cell in row:
-            if not cell.has_style:  # the parts a merged cell covers, blank: framed like the rest
-                styles.apply(cell, False, "left", "General")
+    for r in range(max(head + len(table.rows), 1)):  # row by row, as openpyxl's iter_rows gave them
+        for c in range(width):
+            if (r, c) not in filled:  # the parts a merged cell covers, blank: framed like the rest
+                styles.apply(sheet.cell(top + r, 1 + c), False, "left", "General")
     if table.note:
         sheet.cell(last + 2, 1, table.note)
     for c, kind in enumerate(table.column_kinds, start=1):
@@ -163,10 +165,10 @@ class _Styles:
     def _style(self, target, key: tuple, build) -> None:
         made = self.made.get(key)
         if made is not None and target.parent.parent is made[0]:
-            target._style = copy(made[1])
+            target._style = StyleArray(made[1])
             return
         build()
-        self.made[key] = (target.parent.parent, copy(target._style))
+        self.made[key] = (target.parent.parent, StyleArray(target._style))
 
 
 def caption(sheet, table: Table, width: int, styles: _Styles | None = None) -> None:

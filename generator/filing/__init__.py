@@ -72,22 +72,39 @@ def stamp(year: int | None = None) -> tuple[int, int, int, int, int, int]:
 
 
 CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*")
+Stamp = tuple[int, int, int, int, int, int]
 
 
-def deterministic_zip(data: bytes, when: tuple[int, int, int, int, int, int]) -> bytes:
-    """The same Office file bytes for the same content: every zip entry dated `when`, in the order
-    written, and the document's created and modified stamps (openpyxl and python-docx write the
-    current time) set to `when` too."""
-    iso = "%04d-%02d-%02dT%02d:%02d:%02dZ" % when
+class DatedZip(zipfile.ZipFile):
+    """A zip being written whose every entry is dated `when`, in the order written, and whose Office
+    core properties' created and modified stamps (openpyxl and python-docx write the current time) are
+    `when` too: the same content gives the same bytes. The exporters write straight into it, so an
+    exported file is compressed once (re-dating a saved file meant inflating and deflating it again)."""
+
+    def __init__(self, file, when: Stamp):
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED)
+        self.when = when
+
+    def writestr(self, name, data, compress_type=None, compresslevel=None) -> None:
+        name = name.filename if isinstance(name, zipfile.ZipInfo) else name
+        body = data.encode("utf-8") if isinstance(data, str) else data
+        if name == "docProps/core.xml":
+            body = CORE_TIMES.sub(rb"\g<1>" + ("%04d-%02d-%02dT%02d:%02d:%02dZ" % self.when).encode(), body)
+        fixed = zipfile.ZipInfo(name, date_time=self.when)
+        fixed.compress_type = zipfile.ZIP_DEFLATED
+        fixed.external_attr = 0o644 << 16
+        super().writestr(fixed, body)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:
+        with open(filename, "rb") as source:
+            self.writestr(arcname or os.path.basename(filename), source.read())
+
+
+def deterministic_zip(data: bytes, when: Stamp) -> bytes:
+    """The Office file `data` re-written as a DatedZip (the same bytes as exporting into one)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with DatedZip(out, when) as target:
         for info in source.infolist():
-            body = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = CORE_TIMES.sub(rb"\g<1>" + iso.encode(), body)
-            fixed = zipfile.ZipInfo(info.filename, date_time=when)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, body)
+            target.writestr(info.filename, source.read(info.filename))
     return out.getvalue()

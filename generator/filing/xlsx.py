@@ -8,16 +8,20 @@ width, the header rows repeated on every printed page.
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
-from copy import copy
 
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.writer.excel import ExcelWriter
 
-from generator.filing import deterministic_zip, grid, header_rows, stamp
+from generator.filing import DatedZip, grid, header_rows, stamp
 from generator.tables import Table
 
 THIN = Side(style="thin")
@@ -44,32 +48,63 @@ def sheet_name(table: Table, taken: set[str]) -> str:
 
 
 def workbook_bytes(doc) -> bytes:
+    return saved(workbook(doc), stamp(doc.year))
+
+
+def workbook(doc) -> Workbook:
+    """The disclosure's tables as an openpyxl Workbook, not yet saved."""
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()
+    styles = _Styles()
     for table in doc.tables:
-        write_sheet(book.create_sheet(sheet_name(table, taken)), table)
+        write_sheet(book.create_sheet(sheet_name(table, taken)), table, styles)
     book.properties.title = doc.title
     book.properties.creator = doc.unit.name
     book.properties.lastModifiedBy = None
+    return book
+
+
+def saved(book: Workbook, when) -> bytes:
+    """The file's bytes: openpyxl's save_workbook, written straight into a DatedZip (rather than saved,
+    unzipped and zipped again to date it), each sheet's XML kept in memory (see _MemoryWriter)."""
+    book.properties.modified = datetime.datetime(*when)  # save_workbook sets it; DatedZip dates it anyway
     buffer = io.BytesIO()
-    book.save(buffer)
-    return _deterministic(buffer.getvalue(), doc.year)
+    _MemoryWriter(book, DatedZip(buffer, when)).save()
+    return buffer.getvalue()
 
 
-def write_sheet(sheet, table: Table) -> None:
+class _MemoryWriter(ExcelWriter):
+    """openpyxl's ExcelWriter with each sheet written to memory: openpyxl writes every sheet to a
+    temporary file, reads it back into the zip and deletes it (a fifth of the export)."""
+
+    def write_worksheet(self, ws):  # ExcelWriter.write_worksheet for a workbook that is not write-only
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        out = io.BytesIO()
+        writer = WorksheetWriter(ws, out)
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], out.getvalue())
+        self.manifest.append(ws)
+
+
+def write_sheet(sheet, table: Table, styles: _Styles | None = None) -> None:
+    """The table on `sheet`; `styles` the workbook's (a new one for a sheet on its own)."""
+    styles = styles or _Styles()
     width = max(len(table.columns), 1)
-    sheet.cell(1, 1, table.title).font = Font(bold=True, size=14)
-    sheet.cell(1, 1).alignment = Alignment(horizontal="center")
+    styles.title(sheet.cell(1, 1, table.title))
     _merge(sheet, 1, 1, 1, width)
-    caption(sheet, table, width)
+    caption(sheet, table, width, styles)
     top = 3
     for line in table.meta + ([f"绩效目标：{table.caption_extra}"] if table.caption_extra else []):
         sheet.cell(top, 1, line)
         top += 1
     head = header_rows(table)
-    styles = _Styles()
+    filled = set()
     for r, c, cell in grid(table):
+        filled.add((r, c))
         target = sheet.cell(top + r, 1 + c)
         if cell.numeric and cell.value is not None and cell.text != "":
             target.value = cell.value  # a Decimal: written as the number it is
@@ -81,10 +116,10 @@ def write_sheet(sheet, table: Table) -> None:
         if cell.colspan > 1 or cell.rowspan > 1:
             _merge(sheet, top + r, 1 + c, top + r + cell.rowspan - 1, c + cell.colspan)
     last = top + head + len(table.rows) - 1
-    for row in sheet.iter_rows(min_row=top, max_row=max(last, top), max_col=width):
-        for cell in row:
-            if not cell.has_style:  # the parts a merged cell covers, blank: framed like the rest
-                styles.apply(cell, False, "left", "General")
+    for r in range(max(head + len(table.rows), 1)):  # row by row, as openpyxl's iter_rows gave them
+        for c in range(width):
+            if (r, c) not in filled:  # the parts a merged cell covers, blank: framed like the rest
+                styles.apply(sheet.cell(top + r, 1 + c), False, "left", "General")
     if table.note:
         sheet.cell(last + 2, 1, table.note)
     for c, kind in enumerate(table.column_kinds, start=1):
@@ -100,35 +135,53 @@ def _merge(sheet, row0: int, col0: int, row1: int, col1: int) -> None:
 
 
 class _Styles:
-    """The few cell styles of a table, each built once and copied (openpyxl looks every new Font,
-    Alignment and Border up in a list: setting them cell by cell took two thirds of the export)."""
+    """The few cell styles of a workbook, each built once and copied (openpyxl looks every new Font,
+    Alignment and Border up in a list: setting them cell by cell took two thirds of the export). The
+    first cell of a style sets it through openpyxl, so the workbook's style lists are as before."""
 
     def __init__(self):
-        self.made: dict[tuple, object] = {}
+        self.made: dict[tuple, tuple[object, object]] = {}
 
     def apply(self, target, bold: bool, horizontal: str, number_format: str) -> None:
-        key = (bold, horizontal, number_format)
+        """A table cell: framed, vertically centred, wrapped unless an amount."""
+        def build():
+            target.font = Font(bold=bold)
+            target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=horizontal != "right")
+            target.number_format = number_format
+            target.border = BORDER
+        self._style(target, ("cell", bold, horizontal, number_format), build)
+
+    def title(self, target) -> None:
+        def build():
+            target.font = Font(bold=True, size=14)
+            target.alignment = Alignment(horizontal="center")
+        self._style(target, ("title",), build)
+
+    def aligned(self, target, horizontal: str) -> None:
+        def build():
+            target.alignment = Alignment(horizontal=horizontal)
+        self._style(target, ("aligned", horizontal), build)
+
+    def _style(self, target, key: tuple, build) -> None:
         made = self.made.get(key)
         if made is not None and target.parent.parent is made[0]:
-            target._style = copy(made[1])
+            target._style = StyleArray(made[1])
             return
-        target.font = Font(bold=bold)
-        target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=horizontal != "right")
-        target.number_format = number_format
-        target.border = BORDER
-        self.made[key] = (target.parent.parent, copy(target._style))
+        build()
+        self.made[key] = (target.parent.parent, StyleArray(target._style))
 
 
-def caption(sheet, table: Table, width: int) -> None:
+def caption(sheet, table: Table, width: int, styles: _Styles | None = None) -> None:
     """Row 2 as the page heads the table: 编制单位, 预算年度, 单位：万元 (left, middle, right)."""
     unit = table.unit_line or f"编制单位：{table.unit_name}"
     year = f"预算年度：{table.year}年"
     money = f"单位：{table.money_unit}" if table.money_unit else ""
     parts = [unit, year, money] if width >= 3 else [f"{unit} {year}", money]
     columns = [1, width // 2 + 1, width] if width >= 3 else [1, width]
+    styles = styles or _Styles()
     for column, text, align in zip(columns, parts, ("left", "center", "right")):
         if text:
-            sheet.cell(2, column, text).alignment = Alignment(horizontal=align)
+            styles.aligned(sheet.cell(2, column, text), align)
 
 
 def _print_settings(sheet, table: Table, top: int, head: int) -> None:
@@ -140,7 +193,3 @@ def _print_settings(sheet, table: Table, top: int, head: int) -> None:
     sheet.print_options.horizontalCentered = True
     if head:
         sheet.print_title_rows = f"{top}:{top + head - 1}"
-
-
-def _deterministic(data: bytes, year: int | None = None) -> bytes:
-    return deterministic_zip(data, stamp(year))

@@ -175,7 +175,7 @@ def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bo
     def cold():
         shutil.rmtree(cache, ignore_errors=True)
 
-    results.append(measure("check（无缓存）", check + ["--no-cache"], runs))
+    results += _check_against_pyyaml(content, check + ["--no-cache"], runs)
     run_measured(check)  # fill the cache
     results.append(measure("check（有缓存）", check, runs))
     results.append(measure("build（全量，图表冷）", build + ["--clean"], 1, prepare=cold, stats=stats))
@@ -202,6 +202,43 @@ def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bo
             rebuilt.note = "；".join(filter(None, [f"PDF {_pdf_pages(output / 'units' / unit)} 页", rebuilt.note]))
             results.append(rebuilt)
     return results
+
+
+def parse_with_pyyaml_c(content: Path) -> int:
+    """Parse every YAML file below `content` with PyYAML's C loader, as a plain program would: the
+    floor that `check` is measured against. The number of files."""
+    files = sorted(Path(content).rglob("*.yaml"))
+    for path in files:
+        with path.open(encoding="utf-8") as handle:
+            yaml.load(handle, Loader=yaml.CSafeLoader)
+    return len(files)
+
+
+def _check_against_pyyaml(content: Path, check: list[str], runs: int) -> list[Measure]:
+    """`check` without its cache beside parsing the same YAML files with PyYAML's C loader, in turn (one
+    run of each, `runs` times over), and the ratio (issue 17: at most 2)."""
+    rows = [Measure("check（无缓存）"), Measure("PyYAML C 解析同样的 YAML")]
+    commands = [check, [sys.executable, "-c", "import sys; from pathlib import Path; "
+                                              "from generator.bench import parse_with_pyyaml_c; "
+                                              "parse_with_pyyaml_c(Path(sys.argv[1]))", str(content)]]
+    for _ in range(runs):
+        for row, command in zip(rows, commands):
+            seconds, peak, code = run_measured(command)
+            if code != 0:
+                row.note = f"失败（退出码 {code}）"
+                continue
+            row.seconds.append(seconds)
+            row.peak_mb = max(row.peak_mb, peak)
+    return rows + _ratio("比值：check ÷ PyYAML C 解析", *rows)
+
+
+def _ratio(name: str, top: Measure, bottom: Measure) -> list[Measure]:
+    """The ratio of two rows' medians, and its range (fastest over slowest to slowest over fastest)."""
+    if not (top.seconds and bottom.seconds):
+        return []
+    a, b = statistics.median(top.seconds), statistics.median(bottom.seconds)
+    low, high = min(top.seconds) / max(bottom.seconds), max(top.seconds) / min(bottom.seconds)
+    return [Measure(name, note=f"中位数之比 {a / b:.2f}（范围 {low:.2f}–{high:.2f}）")]
 
 
 def _peers(content: Path, workdir: Path, build: list[str], runs: int, jobs: int, stats: Path) -> list[Measure]:

@@ -300,6 +300,36 @@ def test_cached_check_reports_what_a_full_check_reports(work, tmp_path):
     assert len(cached.contexts) == 1  # only the edited unit was read again
 
 
+def test_the_check_cache_reads_and_writes_one_record_per_unit(work, tmp_path, monkeypatch):
+    """A one-unit change rewrites that unit's record (and the index of keys), no other; a unit whose
+    record is lost or damaged is checked again; a removed unit's record is deleted."""
+    from generator import check_cache
+
+    cache = tmp_path / "cache"
+    first = check_site(work, cache)
+    records = {p.name: p.stat().st_mtime_ns for p in cache.glob("check-*/units/*.pickle")}
+    assert sorted(records) == [f"unit-{n:05d}.pickle" for n in range(5)]
+    edit(work, "unit-00001", "一、", "一、 ")
+    time.sleep(0.01)
+    check_site(work, cache)
+    after = {p.name: p.stat().st_mtime_ns for p in cache.glob("check-*/units/*.pickle")}
+    assert [name for name in records if after[name] != records[name]] == ["unit-00001.pickle"]
+
+    next(cache.glob("check-*/units/unit-00002.pickle")).write_bytes(b"not a pickle")
+    loaded = []
+    real_load = check_cache._load
+    monkeypatch.setattr(check_cache, "_load", lambda path: loaded.append(path.name) or real_load(path))
+    again = check_site(work, cache)
+    assert sorted(k.split("/")[0] for k in again.contexts) == ["unit-00002"]  # only the damaged one re-read
+    assert sorted(loaded) == ["index.pickle"] + sorted(records)  # each read once, the damaged one too
+    assert [d.to_json() for d in again.diagnostics] == [d.to_json() for d in check_site(work).diagnostics]
+
+    shutil.rmtree(work / "units" / "unit-00004")
+    check_site(work, cache)
+    assert not list(cache.glob("check-*/units/unit-00004.pickle"))
+    assert len(first.facts) == 5
+
+
 def test_unchanged_files_are_known_by_their_stat_and_a_changed_one_is_read(work, tmp_path, monkeypatch):
     from generator import fingerprint
 

@@ -91,37 +91,42 @@ class CheckCache:
     without reading its record. A one-unit change writes that unit's record and the index, not the
     whole site's results. A missing or unreadable record (or index) is as if never written."""
 
-    def __init__(self, cache_dir: Path, content: Path, keys: dict[str, str] | None = None):
-        """`keys`: the units' fingerprints, when the caller has just made them (`content_keys`)."""
-        root = str(content.resolve()).encode("utf-8")
-        self.folder = cache_dir / f"check-{hashlib.sha256(root).hexdigest()[:16]}"
+    def __init__(self, cache_dir: Path, content: Path, keys: dict[str, str] | None = None,
+                 sources: list[Path] = ()):
+        """`keys`: the units' fingerprints, when the caller has just made them (`content_keys`).
+        `sources`: other cache folders (the shards' `.cache`) whose records may be taken, not kept."""
+        name = f"check-{hashlib.sha256(str(content.resolve()).encode('utf-8')).hexdigest()[:16]}"
+        self.folder = cache_dir / name
         self.keys = keys if keys is not None else fingerprint.content_keys(content, cache_dir)
-        self.stored: dict[str, str] = self._read_index()  # unit id -> key of its stored record
-        self.reused: dict[str, UnitRecord] = {}
+        self.stored: dict[str, str] = _read_index(self.folder)  # unit id -> key of its stored record
+        self.borrowed = [(source / name, _read_index(source / name)) for source in sources]
+        self.reused: dict[str, UnitRecord] = {}  # taken from this cache
+        self.taken: set[str] = set()  # taken from a source
         self.content = content
 
-    def _read_index(self) -> dict[str, str]:
-        stored = _load(self.folder / "index.pickle")
-        if not isinstance(stored, dict) or stored.get("format") != FORMAT:
-            return {}
-        return stored.get("keys", {})
-
-    def _record_path(self, unit_id: str) -> Path:
-        return self.folder / "units" / f"{unit_id}.pickle"
-
     def fresh(self, unit_id: str) -> bool:
-        """Whether the unit's stored result is still valid (its files are unchanged)."""
-        key = self.stored.get(unit_id)
-        return key is not None and key == self.keys.get(unit_id)
+        """Whether the unit's stored result (here or in a source) is still valid (its files are unchanged)."""
+        return self._where(unit_id) is not None
+
+    def _where(self, unit_id: str) -> Path | None:
+        key = self.keys.get(unit_id)
+        for folder, stored in [(self.folder, self.stored), *self.borrowed]:
+            if key is not None and stored.get(unit_id) == key:
+                return folder
+        return None
 
     def reuse(self, unit_id: str) -> UnitEntry | None:
-        if not self.fresh(unit_id):
+        folder = self._where(unit_id)
+        if folder is None:
             return None
-        record = _load(self._record_path(unit_id))
-        if not isinstance(record, UnitRecord) or record.key != self.stored[unit_id]:
+        record = _load(_record_path(folder, unit_id))
+        if not isinstance(record, UnitRecord) or record.key != self.keys[unit_id]:
             self.stored.pop(unit_id, None)  # lost or damaged: checked again, and written again
             return None
-        self.reused[unit_id] = record
+        if folder == self.folder:
+            self.reused[unit_id] = record
+        else:
+            self.taken.add(unit_id)
         return entry_from_record(self.content / "units" / unit_id, record)
 
     def key(self, unit_id: str) -> str | None:
@@ -129,22 +134,33 @@ class CheckCache:
 
     def save(self, units: list[UnitEntry]) -> None:
         """The records checked in this run, and the index of every unit's; records of units that are
-        gone are deleted."""
-        records = {u.id: u.record for u in units if u.record is not None and u.record.key}
+        gone are deleted. Records taken from a source stay there (a merge checks nothing itself)."""
+        records = {u.id: u.record for u in units if u.record is not None and u.record.key and u.id not in self.taken}
         keys = {unit_id: record.key for unit_id, record in records.items()}
         if keys == self.stored and records.keys() == self.reused.keys():
             return  # every unit came from the cache: nothing new to write
         try:
             for unit_id, record in records.items():
                 if unit_id not in self.reused:
-                    write_atomically(self._record_path(unit_id), pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+                    write_atomically(_record_path(self.folder, unit_id), pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
             for unit_id in set(self.stored) - set(keys):
-                self._record_path(unit_id).unlink(missing_ok=True)
+                _record_path(self.folder, unit_id).unlink(missing_ok=True)
             index = {"format": FORMAT, "keys": dict(sorted(keys.items()))}
             write_atomically(self.folder / "index.pickle", pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # a cache that cannot be written only costs time
         self.stored = keys
+
+
+def _read_index(folder: Path) -> dict[str, str]:
+    stored = _load(folder / "index.pickle")
+    if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+        return {}
+    return stored.get("keys", {})
+
+
+def _record_path(folder: Path, unit_id: str) -> Path:
+    return folder / "units" / f"{unit_id}.pickle"
 
 
 def _load(path: Path):

@@ -21,6 +21,8 @@ def test_every_stage_of_the_benchmark_runs_and_is_reported(tmp_path, monkeypatch
             assert measured.note.startswith("中位数之比 "), measured
             continue
         assert measured.seconds and "失败" not in measured.note, measured
+    assert [n for n in names if n.startswith("build --shard")] == [f"build --shard {k}/4" for k in range(1, 5)]
+    assert "build --merge（4 个分片）" in names and "目标" in next(m for m in results if m.name == "最慢分片 + 合并").note
     rebuild = next(m for m in results if m.name == "build（一个单位改动）")
     assert {"plan", "check", "units", "search", "commit"} <= set(rebuild.stages)
     assert set(next(m for m in results if m.name == "build（无变化重建）").stages) == {"plan"}  # stopped there

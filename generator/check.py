@@ -76,8 +76,9 @@ def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True,
     runs them over every shard's facts). `sources`: more cache folders to take unchanged units'
     results from (the shards' `.cache`, when merging)."""
     load_all()
-    cache = (CheckCache(cache_dir, content, keys, sources) if cache_dir is not None and content.is_dir()
-             else None)
+    cache = (CheckCache(cache_dir, content, keys, sources, trust_own=reuse)
+             if cache_dir is not None and content.is_dir() else None)
+    reuse = reuse or bool(sources)  # the shards' results are taken even when this cache is not trusted
     with _WorkerShares(content, cache if reuse else None, cache.keys if cache else {}, jobs, only) as shares:
         gc.disable()  # loading builds many small objects that are all kept: collecting them is wasted work
         try:

@@ -92,13 +92,14 @@ class CheckCache:
     whole site's results. A missing or unreadable record (or index) is as if never written."""
 
     def __init__(self, cache_dir: Path, content: Path, keys: dict[str, str] | None = None,
-                 sources: list[Path] = ()):
+                 sources: list[Path] = (), trust_own: bool = True):
         """`keys`: the units' fingerprints, when the caller has just made them (`content_keys`).
-        `sources`: other cache folders (the shards' `.cache`) whose records may be taken, not kept."""
+        `sources`: other cache folders (the shards' `.cache`) whose records may be taken, not kept.
+        `trust_own`: false to take nothing from this cache (`build --clean`), only write to it."""
         name = f"check-{hashlib.sha256(str(content.resolve()).encode('utf-8')).hexdigest()[:16]}"
         self.folder = cache_dir / name
         self.keys = keys if keys is not None else fingerprint.content_keys(content, cache_dir)
-        self.stored: dict[str, str] = _read_index(self.folder)  # unit id -> key of its stored record
+        self.stored: dict[str, str] = _read_index(self.folder) if trust_own else {}  # unit id -> key of its record
         self.borrowed = [(source / name, _read_index(source / name)) for source in sources]
         self.reused: dict[str, UnitRecord] = {}  # taken from this cache
         self.taken: set[str] = set()  # taken from a source

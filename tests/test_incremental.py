@@ -278,7 +278,7 @@ def test_shards_merge_into_the_single_build(content, clean, tmp_path, monkeypatc
     monkeypatch.setattr(loading, "load_unit", no_reading)
     monkeypatch.setattr(checking, "load_unit", no_reading)
     merged = tmp_path / "merged" / "site"
-    result = build(content, merged, jobs=1, merge=parts)
+    result = build(content, merged, jobs=1, merge=parts, reuse=False)  # --clean: nothing from an earlier merge
     assert (result.rendered, result.reused) == (0, 5)
     assert result.search_indexed == [SITE_BUCKET] and sorted(result.search_reused) == sorted(indexed)
     assert_same_tree(clean, merged)

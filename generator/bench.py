@@ -172,7 +172,7 @@ def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bo
     build = python + ["build", "--content", str(content), "--output", str(output), "--jobs", str(jobs),
                       "--stats", str(stats)]
 
-    results.append(measure("check（无缓存）", check + ["--no-cache"], runs))
+    results += _check_against_pyyaml(content, check + ["--no-cache"], runs)
     run_measured(check)  # fill the cache
     results.append(measure("check（有缓存）", check, runs))
     results += _cold_charts(build, cache, runs, stats)
@@ -180,6 +180,8 @@ def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bo
     if peers:
         results += _peers(content, workdir, build, runs, jobs, stats)
         run_measured(build)  # the last peer run had no search: the no-op below starts from a whole build
+    warm = next(m for m in results if m.name == "build（全量，图表热）")
+    results += _shards(content, workdir, python, warm, runs, jobs)
     results.append(measure("build（无变化重建）", build, runs, stats=stats))
     results.append(measure("build（一个单位改动）", build, runs, prepare=_touch_one(content), stats=stats))
     if with_pdf:
@@ -228,6 +230,43 @@ def _every_chart(content: Path) -> Measure:
     each = found["cpu_seconds"] / found["charts"] * 1000 if found["charts"] else 0
     return Measure("图表渲染（冷，单进程）", [found["seconds"]],
                    note=f"渲染 {found['charts']} 张单位图表，CPU {found['cpu_seconds']:.1f} 秒（每张 {each:.0f} ms）")
+
+
+def parse_with_pyyaml_c(content: Path) -> int:
+    """Parse every YAML file below `content` with PyYAML's C loader, as a plain program would: the
+    floor that `check` is measured against. The number of files."""
+    files = sorted(Path(content).rglob("*.yaml"))
+    for path in files:
+        with path.open(encoding="utf-8") as handle:
+            yaml.load(handle, Loader=yaml.CSafeLoader)
+    return len(files)
+
+
+def _check_against_pyyaml(content: Path, check: list[str], runs: int) -> list[Measure]:
+    """`check` without its cache beside parsing the same YAML files with PyYAML's C loader, in turn (one
+    run of each, `runs` times over), and the ratio (issue 17: at most 2)."""
+    rows = [Measure("check（无缓存）"), Measure("PyYAML C 解析同样的 YAML")]
+    commands = [check, [sys.executable, "-c", "import sys; from pathlib import Path; "
+                                              "from generator.bench import parse_with_pyyaml_c; "
+                                              "parse_with_pyyaml_c(Path(sys.argv[1]))", str(content)]]
+    for _ in range(runs):
+        for row, command in zip(rows, commands):
+            seconds, peak, code = run_measured(command)
+            if code != 0:
+                row.note = f"失败（退出码 {code}）"
+                continue
+            row.seconds.append(seconds)
+            row.peak_mb = max(row.peak_mb, peak)
+    return rows + _ratio("比值：check ÷ PyYAML C 解析", *rows)
+
+
+def _ratio(name: str, top: Measure, bottom: Measure) -> list[Measure]:
+    """The ratio of two rows' medians, and its range (fastest over slowest to slowest over fastest)."""
+    if not (top.seconds and bottom.seconds):
+        return []
+    a, b = statistics.median(top.seconds), statistics.median(bottom.seconds)
+    low, high = min(top.seconds) / max(bottom.seconds), max(top.seconds) / min(bottom.seconds)
+    return [Measure(name, note=f"中位数之比 {a / b:.2f}（范围 {low:.2f}–{high:.2f}）")]
 
 
 def _peers(content: Path, workdir: Path, build: list[str], runs: int, jobs: int, stats: Path) -> list[Measure]:
@@ -283,6 +322,46 @@ def _ratios(rows: dict[str, Measure]) -> list[Measure]:
             high = max(rows[top].seconds) / min(rows[bottom].seconds)
             ratios.append(Measure(name, note=f"中位数之比 {a / b:.2f}（范围 {low:.2f}–{high:.2f}）"))
     return ratios
+
+
+SHARDS = 4
+
+
+def _shards(content: Path, workdir: Path, python: list[str], single: Measure, runs: int, jobs: int) -> list[Measure]:
+    """SHARDS shards built one after another, each into its own folder as CI runners would, then their
+    merge; the slowest shard + the merge against the issue's target, 1.2 × (single build ÷ N) + 3 s,
+    with `single` the full build (warm) of this run."""
+    shard_rows = [Measure(f"build --shard {k}/{SHARDS}") for k in range(1, SHARDS + 1)]
+    merge_row = Measure(f"build --merge（{SHARDS} 个分片）")
+    outputs = [workdir / "shards" / str(k) / "site" for k in range(1, SHARDS + 1)]
+    common = ["--content", str(content), "--jobs", str(jobs), "--clean"]
+    merge = python + ["build", *common, "--output", str(workdir / "merged" / "site")]
+    for output in outputs:
+        merge += ["--merge", str(output)]
+    critical = []
+    for _ in range(runs):
+        slowest = 0.0
+        for k, (row, output) in enumerate(zip(shard_rows, outputs), start=1):
+            seconds, peak, code = run_measured(python + ["build", *common, "--shard", f"{k}/{SHARDS}",
+                                                         "--output", str(output)])
+            if code != 0:
+                row.note = f"失败（退出码 {code}）"
+                return shard_rows
+            row.seconds.append(seconds)
+            row.peak_mb = max(row.peak_mb, peak)
+            slowest = max(slowest, seconds)
+        seconds, peak, code = run_measured(merge)
+        if code != 0:
+            merge_row.note = f"失败（退出码 {code}）"
+            return shard_rows + [merge_row]
+        merge_row.seconds.append(seconds)
+        merge_row.peak_mb = max(merge_row.peak_mb, peak)
+        critical.append(slowest + seconds)
+    rows = shard_rows + [merge_row, Measure("最慢分片 + 合并", critical)]
+    if single.seconds:
+        target = 1.2 * statistics.median(single.seconds) / SHARDS + 3
+        rows[-1].note = f"目标 ≤ 1.2 × 单次构建 ÷ {SHARDS} + 3 = {target:.2f} 秒（中位数之比 {statistics.median(critical) / target:.2f}）"
+    return rows
 
 
 def _touch_one(content: Path, position: int = 0):

@@ -78,15 +78,23 @@ def parse_shard(text: str) -> tuple[int, int]:
         raise ValueError(f"分片应写作 K/N（如 2/4），而不是“{text}”") from None
     if not 1 <= k <= n:
         raise ValueError(f"分片 {text} 无效：应满足 1 ≤ K ≤ N")
+    from generator.site.search import UNIT_BUCKETS
+
+    if n > UNIT_BUCKETS:
+        raise ValueError(f"分片 {text} 无效：N 不能超过 {UNIT_BUCKETS}（搜索索引的分组数，每组只属于一个分片）")
     return k, n
 
 
 def in_shard(unit_id: str, shard: tuple[int, int] | None) -> bool:
-    """A stable assignment: the same unit always falls in the same part, whatever else is added."""
+    """A stable assignment: the same unit always falls in the same part, whatever else is added. A part
+    is a set of whole search buckets, so that a shard indexes its buckets itself and the merge only links
+    them (generator/site/search.py)."""
     if shard is None:
         return True
+    from generator.site.search import unit_bucket
+
     k, n = shard
-    return int(hashlib.sha256(unit_id.encode("utf-8")).hexdigest()[:8], 16) % n == k - 1
+    return int(unit_bucket(unit_id)[1:]) % n == k - 1
 
 
 def build(content: Path, output: Path, *, progress=None, pdf_process=None, **options) -> BuildResult:
@@ -108,9 +116,9 @@ def build(content: Path, output: Path, *, progress=None, pdf_process=None, **opt
             run = _Run(plan, report, staged, watch)
             run.reuse()
             run.render(progress, pdf_worker, workers)
-            if opts.shard is None:  # a shard makes its units only
+            if opts.shard is None:  # a shard makes its units and their search buckets only
                 run.list_pages()
-                run.search()
+            run.search()
             run.collect_pdfs(pdf_worker)
             manifest = run.commit()
         manifest.write(output)
@@ -152,8 +160,10 @@ def _check(plan: "_Plan", workers):
     from generator.check import check_site
 
     opts = plan.opts
+    only = {u for u in plan.content_keys if in_shard(u, opts.shard)} if opts.shard else None
+    sources = [d.parent / ".cache" for d, _ in plan.sources[1:]]  # the shards' check results
     report = check_site(plan.content, plan.cache_dir, reuse=opts.reuse, jobs=plan.jobs, keys=plan.content_keys,
-                        workers=workers)
+                        workers=workers, only=only, sources=sources)
     if report.failed():
         raise BuildRefused(report)
     return report
@@ -245,10 +255,38 @@ class _Plan:
                 continue
         return found
 
+    def shard_search(self) -> list:
+        """The search buckets of the shards being merged: (shard output, its buckets by name)."""
+        from generator.site.search import BucketOutput
+
+        found = []
+        for root, manifest in self.sources[1:]:
+            buckets = {}
+            for name, entry in manifest.search.items():
+                try:
+                    buckets[name] = BucketOutput(str(entry["key"]), [str(f) for f in entry["files"]])
+                except (KeyError, TypeError):
+                    continue
+            found.append((root, buckets))
+        return found
+
     def manifest(self, units_out: dict[str, UnitOutput], site_files: list[str], search=None) -> Manifest:
         buckets = {k: vars(v) for k, v in search.buckets.items()} if search is not None else {}
         return Manifest(self.options_key, dict(self.content_keys), units_out, complete=self.opts.shard is None,
                         site_files=site_files, search=buckets)
+
+
+def site_years(content: Path) -> set[int]:
+    """The years of every unit, from the names of their folders (what a check of the whole site finds
+    when it passes), without reading any unit."""
+    from generator.content import YEAR_DIR, loadable_unit_dir, unit_dirs
+
+    years = set()
+    for unit_dir in unit_dirs(content):
+        if loadable_unit_dir(content, unit_dir):
+            with os.scandir(unit_dir) as entries:
+                years.update(int(e.name) for e in entries if YEAR_DIR.match(e.name) and e.is_dir())
+    return years
 
 
 def _early_pdf_worker(content: Path, output: Path, opts: BuildOptions):
@@ -290,7 +328,9 @@ class _Run:
     def __init__(self, plan: _Plan, report, staged: Path, watch: Stopwatch):
         self.plan, self.report, self.staged, self.watch = plan, report, staged, watch
         site, opts = report.site, plan.opts
-        self.years = sorted({y.year for u in site.units for y in u.years}, reverse=True)
+        # A shard checked its own units only; every page lists the years of the whole site.
+        years = site_years(plan.content) if opts.shard else {y.year for u in site.units for y in u.years}
+        self.years = sorted(years, reverse=True)
         self.units = [u for u in site.units if in_shard(u.id, opts.shard)]
         self.keys, self.links = {}, set()
         for unit in self.units:
@@ -341,7 +381,8 @@ class _Run:
         from generator.site.search import bucket_names
 
         with_pages = [u for u, out in self.units_out.items() if any(f.endswith(".html") for f in out.files)]
-        return bucket_names(with_pages) if self.plan.opts.search else []
+        names = bucket_names(with_pages) if self.plan.opts.search else []
+        return names[1:] if self.plan.opts.shard else names  # a shard has no site pages
 
     def list_pages(self) -> None:
         """Everything that is not one unit's and not the search index: compendia, list pages."""
@@ -375,7 +416,7 @@ class _Run:
         try:
             self.searched = index_build(self.staged, plan.output, plan.cache_dir, plan.previous_search(),
                                         set(plan.previous.units) if plan.patching else None, self.units_out, self.rendered,
-                                        plan.opts.jobs)
+                                        plan.opts.jobs, plan.shard_search())
         except SearchIndexError as error:
             raise BuildFailed(str(error)) from None
         if sorted(self.searched.buckets) != sorted(self.buckets()):  # the search page lists what was written

@@ -66,18 +66,25 @@ PARALLEL_UNITS = 200  # units to read below which worker processes cost more tha
 
 
 def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True, jobs: int = 0,
-               keys: dict[str, str] | None = None, workers=None) -> Report:
+               keys: dict[str, str] | None = None, workers=None, only: set[str] | None = None,
+               sources: list[Path] = ()) -> Report:
     """Check everything. With `cache_dir`, each unit's result is saved there, and (unless `reuse` is
     false) units whose files are unchanged reuse their last result instead of being checked again.
     When many units must be read, `jobs` processes (0: one per core) read and check them. `keys`:
     the units' fingerprints (`fingerprint.content_keys`), when the caller has them already.
-    `workers`: a build's generator.parallel.UnitWorkers, which keep the units they check to render them."""
+    `workers`: a build's generator.parallel.UnitWorkers, which keep the units they check to render them.
+    `only`: the units of a shard; the others are left out, and so are the site-wide rules (the merge
+    runs them over every shard's facts). `sources`: more cache folders to take unchanged units'
+    results from (the shards' `.cache`, when merging)."""
     load_all()
-    cache = CheckCache(cache_dir, content, keys) if cache_dir is not None and content.is_dir() else None
-    with _WorkerShares(content, cache if reuse else None, cache.keys if cache else {}, jobs, workers) as shares:
+    cache = (CheckCache(cache_dir, content, keys, sources, trust_own=reuse)
+             if cache_dir is not None and content.is_dir() else None)
+    reuse = reuse or bool(sources)  # the shards' results are taken even when this cache is not trusted
+    with _WorkerShares(content, cache if reuse else None, cache.keys if cache else {}, jobs, workers, only) as shares:
         gc.disable()  # loading builds many small objects that are all kept: collecting them is wasted work
         try:
-            site = load_site(content, reuse=cache.reuse if cache and reuse else None, only=shares.mine)
+            site = load_site(content, reuse=cache.reuse if cache and reuse else None,
+                             only=shares.mine if shares.mine is not None else only)
         finally:
             gc.enable()
         report = Report(site, list(site.diagnostics))
@@ -89,7 +96,7 @@ def check_site(content: Path, cache_dir: Path | None = None, reuse: bool = True,
         report.diagnostics.extend(unit.record.diagnostics)
     facts = {f"{unit.id}/{y.year}": y.facts for unit in site.units for y in unit.record.years if y.facts}
     by_entry = {f"{unit.id}/{y.year}": list(y.diagnostics) for unit in site.units for y in unit.record.years}
-    for spec in site_rules():
+    for spec in site_rules() if only is None else ():
         for found in spec.check(facts):
             by_entry[f"{found.unit}/{found.year}"].append(found)
     for unit in site.units:
@@ -111,12 +118,13 @@ class _WorkerShares:
     all). `entries()` are the workers' units, as if from the cache. With a build's `workers`, the
     shares go to them whenever the build would render in workers anyway (they render what they read)."""
 
-    def __init__(self, content: Path, cache: CheckCache | None, keys: dict[str, str], jobs: int, workers=None):
+    def __init__(self, content: Path, cache: CheckCache | None, keys: dict[str, str], jobs: int, workers=None,
+                 only: set[str] | None = None):
         from generator.workers import default_jobs, few, spawn_pool
 
         self.content, self.pool, self.futures, self.mine = content, None, [], None
         jobs = jobs or default_jobs()
-        folders = unit_dirs(content)
+        folders = [d for d in unit_dirs(content) if only is None or d.name in only]
         # A folder that is not read (bad name, outside content/) stays here, where its S009 is reported.
         todo = [d.name for d in folders if loadable_unit_dir(content, d) and not (cache and cache.fresh(d.name))]
         if few(len(todo), jobs) if workers is not None else (jobs < 2 or len(todo) < PARALLEL_UNITS):

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, RootModel, ValidationError
 
 from generator.diagnostics import Diagnostic, Location, Severity
-from generator.locate import locate
+from generator.locate import compose_root, locate
 from generator.model.base import CODE_PATTERN
 from generator.model.site import BASE_PATH_PATTERN
 from generator.yamlsource import YamlDocument
@@ -306,8 +306,7 @@ def _dedented_from(doc: YamlDocument, model: type[BaseModel], loc: tuple) -> _De
     dedented by a level parses, as a key of the outer mapping)."""
     if not loc or not isinstance(loc[-1], str):
         return None
-    locate(doc, loc)  # composes the node tree: the loader keeps where values start, not where keys do
-    parent = _node_at(doc.root, loc[:-1])
+    parent = _node_at(compose_root(doc), loc[:-1])
     if not isinstance(parent, yaml.MappingNode):
         return None
     pairs = [pair for pair in parent.value if isinstance(pair[0], yaml.ScalarNode)]
@@ -331,8 +330,7 @@ def _key_position(doc: YamlDocument, loc: tuple) -> tuple[int, int] | None:
     """Line and column (1-based) where the last key of `loc` is written."""
     if not loc or not isinstance(loc[-1], str):
         return None
-    locate(doc, loc)  # composes the node tree
-    parent = _node_at(doc.root, loc[:-1])
+    parent = _node_at(compose_root(doc), loc[:-1])
     if not isinstance(parent, yaml.MappingNode):
         return None
     keys = [k for k, _ in parent.value if isinstance(k, yaml.ScalarNode) and k.value == loc[-1]]

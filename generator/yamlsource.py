@@ -210,6 +210,8 @@ def _construct(node: yaml.Node, memo: dict[int, Any] | None, doc: "YamlDocument"
                 tree.append(value_mark.line << 32 | value_mark.column)
             else:
                 value[mapping_key] = _construct(value_node, memo, doc, aliases, tree)
+                key_mark = key_node.start_mark  # where a list or mapping is pointed at (generator.locate)
+                doc.key_at[id(tree[-1])] = key_mark.line << 32 | key_mark.column
         out.append(tuple(tree))
     if memo is not None:
         memo[key] = value
@@ -290,6 +292,8 @@ class YamlDocument:
     problems: list[YamlProblem] = field(default_factory=list)
     root: Any = None  # the composed node tree, kept only when there is no compact tree
     _tree: Any = field(default=None, repr=False, compare=False)
+    # per list or mapping of the compact tree that is a mapping's value (by id): where its key is written
+    key_at: dict = field(default_factory=dict, repr=False, compare=False)
     _keys: dict = field(default_factory=dict, repr=False, compare=False)  # per mapping node: typed key -> values
     _first: dict | None = field(default=None, repr=False, compare=False)  # node -> (parent, index) it is indexed under
 

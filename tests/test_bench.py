@@ -13,10 +13,16 @@ def test_every_stage_of_the_benchmark_runs_and_is_reported(tmp_path, monkeypatch
     monkeypatch.chdir(CONTENT.parent)  # the synthetic site is made from ./content
     results = run_benchmark(units=3, years=1, runs=1, workdir=tmp_path / "bench", with_pdf=False, jobs=1)
     names = [m.name for m in results]
-    assert names[:3] == ["生成样例内容", "check（无缓存）", "check（有缓存）"]
+    assert names[:5] == ["生成样例内容", "check（无缓存）", "PyYAML C 解析同样的 YAML", "比值：check ÷ PyYAML C 解析",
+                         "check（有缓存）"]
     assert "build（一个单位改动）" in names and "build（无变化重建）" in names
     for measured in results:
+        if measured.name.startswith("比值"):  # a ratio of two rows' medians, measured in this run
+            assert measured.note.startswith("中位数之比 "), measured
+            continue
         assert measured.seconds and "失败" not in measured.note, measured
+    assert [n for n in names if n.startswith("build --shard")] == [f"build --shard {k}/4" for k in range(1, 5)]
+    assert "build --merge（4 个分片）" in names and "目标" in next(m for m in results if m.name == "最慢分片 + 合并").note
     rebuild = next(m for m in results if m.name == "build（一个单位改动）")
     assert {"plan", "check", "units", "search", "commit"} <= set(rebuild.stages)
     assert set(next(m for m in results if m.name == "build（无变化重建）").stages) == {"plan"}  # stopped there

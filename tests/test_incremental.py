@@ -254,8 +254,13 @@ def test_a_changed_theme_template_renders_every_unit_again(work, tmp_path):
     assert "本地主题" in (output / "units" / "unit-00000" / "index.html").read_text(encoding="utf-8")
 
 
-def test_shards_merge_into_the_single_build(content, clean, tmp_path):
-    parts = []
+def test_shards_merge_into_the_single_build(content, clean, tmp_path, monkeypatch):
+    """Each shard checks, renders and indexes its own units only; the merge reads no unit, indexes only
+    the site's own pages, and gives the single build's site, file for file."""
+    import generator.check as checking
+    import generator.content as loading
+
+    parts, indexed = [], set()
     for k in (1, 2, 3):
         output = tmp_path / f"shard-{k}" / "site"
         result = build(content, output, jobs=1, shard=(k, 3))
@@ -263,11 +268,33 @@ def test_shards_merge_into_the_single_build(content, clean, tmp_path):
         assert units == {f"unit-{n:05d}" for n in range(5) if in_shard(f"unit-{n:05d}", (k, 3))}
         assert not (output / "index.html").exists()  # list pages belong to the merge
         assert result.units == len(units)
+        assert sorted(result.search_indexed) == sorted({unit_bucket(u) for u in units})  # its own buckets
+        indexed.update(result.search_indexed)
         parts.append(output)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the merge read a unit's files")
+
+    monkeypatch.setattr(loading, "load_unit", no_reading)
+    monkeypatch.setattr(checking, "load_unit", no_reading)
     merged = tmp_path / "merged" / "site"
-    result = build(content, merged, jobs=1, merge=parts)
+    result = build(content, merged, jobs=1, merge=parts, reuse=False)  # --clean: nothing from an earlier merge
     assert (result.rendered, result.reused) == (0, 5)
+    assert result.search_indexed == [SITE_BUCKET] and sorted(result.search_reused) == sorted(indexed)
     assert_same_tree(clean, merged)
+
+
+def test_shards_of_the_examples_merge_into_the_single_build(tmp_path):
+    single = tmp_path / "single" / "site"
+    build(CONTENT, single, jobs=1, reuse=False)
+    parts = []
+    for k in (1, 2, 3):
+        parts.append(tmp_path / f"shard-{k}" / "site")
+        build(CONTENT, parts[-1], jobs=1, shard=(k, 3))
+    merged = tmp_path / "merged" / "site"
+    result = build(CONTENT, merged, jobs=1, merge=parts)
+    assert result.rendered == 0
+    assert_same_tree(single, merged)
 
 
 def test_shard_parts_cover_every_unit_once():
@@ -277,7 +304,7 @@ def test_shard_parts_cover_every_unit_once():
     assert all(any(o == [k] for o in owners) for k in range(1, 5))
 
 
-@pytest.mark.parametrize("text", ["0/3", "4/3", "a/b", "3"])
+@pytest.mark.parametrize("text", ["0/3", "4/3", "a/b", "3", "1/33"])
 def test_bad_shard_is_refused_in_chinese(text):
     with pytest.raises(ValueError, match="分片"):
         parse_shard(text)
@@ -298,6 +325,36 @@ def test_cached_check_reports_what_a_full_check_reports(work, tmp_path):
     assert shown == [json.dumps(d.to_json(), ensure_ascii=False, sort_keys=True) for d in full.diagnostics]
     assert any(d.code == "C003" for d in cached.diagnostics)
     assert len(cached.contexts) == 1  # only the edited unit was read again
+
+
+def test_the_check_cache_reads_and_writes_one_record_per_unit(work, tmp_path, monkeypatch):
+    """A one-unit change rewrites that unit's record (and the index of keys), no other; a unit whose
+    record is lost or damaged is checked again; a removed unit's record is deleted."""
+    from generator import check_cache
+
+    cache = tmp_path / "cache"
+    first = check_site(work, cache)
+    records = {p.name: p.stat().st_mtime_ns for p in cache.glob("check-*/units/*.pickle")}
+    assert sorted(records) == [f"unit-{n:05d}.pickle" for n in range(5)]
+    edit(work, "unit-00001", "一、", "一、 ")
+    time.sleep(0.01)
+    check_site(work, cache)
+    after = {p.name: p.stat().st_mtime_ns for p in cache.glob("check-*/units/*.pickle")}
+    assert [name for name in records if after[name] != records[name]] == ["unit-00001.pickle"]
+
+    next(cache.glob("check-*/units/unit-00002.pickle")).write_bytes(b"not a pickle")
+    loaded = []
+    real_load = check_cache._load
+    monkeypatch.setattr(check_cache, "_load", lambda path: loaded.append(path.name) or real_load(path))
+    again = check_site(work, cache)
+    assert sorted(k.split("/")[0] for k in again.contexts) == ["unit-00002"]  # only the damaged one re-read
+    assert sorted(loaded) == ["index.pickle"] + sorted(records)  # each read once, the damaged one too
+    assert [d.to_json() for d in again.diagnostics] == [d.to_json() for d in check_site(work).diagnostics]
+
+    shutil.rmtree(work / "units" / "unit-00004")
+    check_site(work, cache)
+    assert not list(cache.glob("check-*/units/unit-00004.pickle"))
+    assert len(first.facts) == 5
 
 
 def test_unchanged_files_are_known_by_their_stat_and_a_changed_one_is_read(work, tmp_path, monkeypatch):

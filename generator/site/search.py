@@ -90,7 +90,8 @@ class SearchResult:
 
 def index_site(site_dir: Path, pages: list[str], cache_dir: Path | None = None, previous_dir: Path | None = None,
                previous: dict[str, BucketOutput] | None = None, jobs: int = 0, *,
-               page_keys: dict[str, str] | None = None, link_reused: bool = True) -> SearchResult:
+               page_keys: dict[str, str] | None = None, link_reused: bool = True,
+               shards: list[tuple[Path, dict[str, BucketOutput]]] = ()) -> SearchResult:
     """Write pagefind/<bucket>/ and search-index/<bucket>.js for every bucket of the site in site_dir.
     A bucket whose key is the one `previous` records is linked from `previous_dir` (or, without
     `link_reused`, left where it is, for the caller to keep); the others are indexed, at most `jobs`
@@ -98,17 +99,17 @@ def index_site(site_dir: Path, pages: list[str], cache_dir: Path | None = None, 
 
     `pages`: every page of the site (paths relative to it); site_dir must hold those of the buckets
     that may have to be indexed. `page_keys`: for some pages, a key that changes whenever the page's bytes do (the unit's render
-    key), so that the page need not be read to key its bucket."""
+    key), so that the page need not be read to key its bucket. `shards`: (shard output, its buckets) of
+    the shards being merged: a bucket a shard indexed under the same key is linked from there."""
     groups = _group(pages)
     keys = {bucket: _bucket_key(site_dir, bucket, urls, page_keys or {}) for bucket, urls in groups.items()}
     result = SearchResult()
     todo, reuse = [], []
     for bucket in groups:
-        before = (previous or {}).get(bucket)
-        if (previous_dir is not None and before is not None and before.key == keys[bucket]
-                and all((previous_dir / f).is_file() for f in before.files)):
-            reuse.append(before)
-            result.buckets[bucket] = BucketOutput(keys[bucket], list(before.files))
+        found = _indexed_before(bucket, keys[bucket], [(previous_dir, previous or {}), *shards])
+        if found is not None:
+            reuse.append(found)
+            result.buckets[bucket] = BucketOutput(keys[bucket], list(found[1].files))
             result.reused.append(bucket)
         else:
             todo.append(bucket)
@@ -117,8 +118,9 @@ def index_site(site_dir: Path, pages: list[str], cache_dir: Path | None = None, 
     with ThreadPoolExecutor(max_workers=services) as pool:
         running = [pool.submit(_index_buckets, site_dir, {b: groups[b] for b in share}) for share in shares if share]
         # Meanwhile, in this process: the unchanged buckets are linked, the offline index is written.
-        for before in reuse if link_reused else []:
-            link_files(previous_dir, site_dir, before.files)
+        for source, before in reuse:
+            if link_reused or source != previous_dir:  # a shard's bucket is always linked in
+                link_files(source, site_dir, before.files)
         cache = cache_dir / "offline-search" if cache_dir is not None else None
         for bucket in todo:
             offline_search.write_bucket(site_dir, bucket, groups[bucket],
@@ -139,8 +141,20 @@ def index_site(site_dir: Path, pages: list[str], cache_dir: Path | None = None, 
     return result
 
 
+def _indexed_before(bucket: str, key: str, sources: list) -> tuple[Path, BucketOutput] | None:
+    """Where the bucket was indexed under this key already, with its files all there: the previous
+    output, or a shard being merged."""
+    for root, buckets in sources:
+        before = buckets.get(bucket)
+        if (root is not None and before is not None and before.key == key
+                and all((root / f).is_file() for f in before.files)):
+            return root, before
+    return None
+
+
 def index_build(staged: Path, output: Path, cache_dir: Path, previous: dict[str, BucketOutput],
-                patched_units: set[str] | None, units_out: dict, rendered: set[str], jobs: int) -> SearchResult:
+                patched_units: set[str] | None, units_out: dict, rendered: set[str], jobs: int,
+                shards: list = ()) -> SearchResult:
     """The search index of a build in `staged`, keyed by page: a unit's pages by its render key, the
     site's own pages by their bytes. `patched_units`: when the build patches `output`, the units of its
     last build (else None). Then only the buckets that hold a rendered or removed unit (and the site
@@ -152,7 +166,7 @@ def index_build(staged: Path, output: Path, cache_dir: Path, previous: dict[str,
     staged_pages = [f for f in files_below(staged) if f.endswith(".html")]
     pages = [f for f in staged_pages if f not in page_keys] + list(page_keys)
     if patched_units is None:
-        return index_site(staged, pages, cache_dir, output, previous, jobs, page_keys=page_keys)
+        return index_site(staged, pages, cache_dir, output, previous, jobs, page_keys=page_keys, shards=shards)
     view = staging(output, "view")
     try:
         link_files(staged, view, staged_pages)

@@ -422,12 +422,18 @@ def new_unit_command(
     """按公开模板新建一个没有往年公开的单位：unit.yaml、本年度的 budget.yaml 和按模板章节排好的 narrative.md。"""
     from generator.newyear import NewYearError, new_unit
 
+    if not content.is_dir():
+        typer.echo(f"内容目录不存在：{content}（新建站点请先建好该目录）", err=True)
+        raise typer.Exit(2)
+    had_site = (content / "site.yaml").exists()
     try:
         made = new_unit(content, unit, name, year, profile, level)
     except NewYearError as exc:
         typer.echo(f"未生成：{exc}", err=True)
         raise typer.Exit(1)
     typer.echo(f"已生成 {made}：unit.yaml、{year}/budget.yaml、{year}/narrative.md；待填写处标有“【待核】”")
+    if not had_site:
+        typer.echo(f"  已新建网站设置 {content / 'site.yaml'}：请改为本网站的名称与发布机关")
 
 
 class ExportFormat(str, Enum):
@@ -507,6 +513,8 @@ def import_command(
         typer.echo(f"未导入（{errors} 个错误），未写任何文件", err=True)
         raise typer.Exit(1)
     typer.echo(f"已导入 {result.written}：{'、'.join(result.files)}（识别 {len(result.imported.recognised)} 个表）")
+    if result.site_written:
+        typer.echo(f"  已新建网站设置 {result.site_written}：请改为本网站的名称与发布机关")
     if result.imported.unmapped:
         typer.echo(f"  {len(result.imported.unmapped)} 处未能导入，已列在 budget.yaml 开头，请手工补录")
     typer.echo("  下一步：budgetsite check 核对导入结果")

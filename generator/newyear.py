@@ -195,7 +195,22 @@ def new_unit(content: Path, unit_id: str, name: str, year: int, profile_id: str,
              f"{year}/budget.yaml": emit(budget, "由 budgetsite new-unit 生成：请按本年预算填写各项金额"),
              f"{year}/narrative.md": skeleton_narrative(profile, name, year)}
     write_folder(unit_dir, files)
+    write_starter_site(content, profile_id, name)
     return unit_dir
+
+
+def write_starter_site(content: Path, profile_id: str, publisher: str) -> Path | None:
+    """site.yaml for a content folder that has none yet (the first unit of a new site), so that the new
+    unit checks and builds at once; the officer then names the site. Written after the unit's folder, so
+    a failed run leaves nothing; an existing site.yaml is never touched. The path written, or None."""
+    from generator.files import write_atomically
+
+    path = content / "site.yaml"
+    if path.exists():
+        return None
+    settings = {"title": "预算信息公开", "publisher": publisher, "base_path": "/", "default_profile": profile_id}
+    write_atomically(path, emit(settings, "网站设置（新建站点时生成）：请改为本网站的名称与发布机关，见 docs/content-format.md"))
+    return path
 
 
 def skeleton_narrative(profile, name: str, year: int) -> str:

@@ -30,6 +30,7 @@ class ImportResult:
     written: Path | None = None
     files: list[str] = field(default_factory=list)
     profile: str = ""
+    site_written: Path | None = None  # site.yaml, made when the content folder had none
 
     @property
     def problems(self) -> list[Problem]:
@@ -157,7 +158,8 @@ def import_file(path: Path, content: Path, unit_id: str | None, year: int | None
                 profile_id: str | None = None, level: str | None = None) -> ImportResult:
     from generator.content import UNIT_ID, load_site
     from generator.importing.narrative import narrative_markdown, pick_profile, unit_fields
-    from generator.newyear import skeleton_narrative, write_folder
+    from generator.importing.stated import take_stated_figures
+    from generator.newyear import skeleton_narrative, write_folder, write_starter_site
 
     imported, flow, tables = read_file(path)
     result = ImportResult(imported)
@@ -182,16 +184,20 @@ def import_file(path: Path, content: Path, unit_id: str | None, year: int | None
     code = imported.data.pop("_unit_code", "")
     profile = pick_profile(site, profile_id or (existing.profile if existing else ""), kind, year, imported, flow, tables)
     result.profile = profile.id if profile else ""
-    data = {"year": year, **_ordered(imported.data)}
     files: dict[str, str] = {}
-    unmapped = "\n".join(f"未导入：{line}" for line in imported.unmapped)
-    where = "表格序号、行与列" if flow else "工作表!单元格"  # a Word file has tables, not sheets
-    header = f"由 budgetsite import 从 {path.name} 导入；每个值后注明来源（{where}）。\n" + unmapped
-    files["budget.yaml"] = emit(data, header.strip())
     if flow and profile is not None:
         files["narrative.md"] = narrative_markdown(flow, tables, profile, imported, path.name)
+        last_year_held = bool(site.units) and any(e.year == year - 1 for e in site.units[0].years)
+        take_stated_figures(files["narrative.md"], profile, site.patterns, imported, year, not last_year_held)
     elif profile is not None:  # a workbook has tables only: the text is the officer's to write (I001 lists it)
         files["narrative.md"] = skeleton_narrative(profile, imported.unit_name or unit_id, year)
+    data = {"year": year, **_ordered(imported.data)}
+    unmapped = "\n".join(f"未导入：{line}" for line in imported.unmapped)
+    where = "表格序号、行与列" if flow else "工作表!单元格"  # a Word file has tables, not sheets
+    if flow:
+        where += "，或正文行号"
+    header = f"由 budgetsite import 从 {path.name} 导入；每个值后注明来源（{where}）。\n" + unmapped
+    files = {"budget.yaml": emit(data, header.strip()), **files}
     if existing is None:
         unit = {"name": imported.unit_name or unit_id, "code": code, "kind": kind or (profile.kind if profile else "单位"),
                 "level": level or _level(imported.unit_name), "profile": result.profile}
@@ -201,6 +207,8 @@ def import_file(path: Path, content: Path, unit_id: str | None, year: int | None
                                 **{f"{year}/{name}": text for name, text in files.items()}})
         result.files = ["unit.yaml"] + [f"{year}/{name}" for name in files]
         result.written = unit_dir
+        if profile is not None:
+            result.site_written = write_starter_site(content, profile.id, unit["name"])
     else:
         write_folder(target, files)
         result.files = list(files)
@@ -208,7 +216,8 @@ def import_file(path: Path, content: Path, unit_id: str | None, year: int | None
     return result
 
 
-ORDER = ("institutions", "functional", "economic", "totals", "three_public", "procurement", "fixed_assets")
+ORDER = ("institutions", "functional", "economic", "totals", "three_public", "previous_year", "procurement",
+         "fixed_assets")
 
 
 def _ordered(data: dict) -> dict:

@@ -1,4 +1,4 @@
-"""Marks left for the officer (I001): what `new-year` and `new-unit` flagged for review in the narrative."""
+"""Marks left for the officer (I001): what `new-year`, `new-unit` and `import` flagged for review in the narrative."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ MARKED = re.compile(re.escape(REVIEW_MARK) + r"(?P<what>\d+(?:\.\d+)?\s*(?:万�
 
 @rule("I001", "正文有待核对的内容", Severity.ERROR,
       "new-year 从上年度复制正文时，在正文所述的每个金额和年份前加了“【待核】”标记：复制来的数字还是上年的，"
-      "与复制来的数据又恰好一致，检查无从发现它们没有更新。标记在，就说明这一处还没有人核对过。",
-      "正文“{excerpt}”尚待核对（new-year 复制自上年度）",
-      "按本年预算改写这一处的金额或年份（或确认无需改动），然后删去“【待核】”。",
+      "与复制来的数据又恰好一致，检查无从发现它们没有更新。new-unit 和 import 在没有正文的章节下留一行"
+      "“【待核】（请填写本部分内容）”。标记在，就说明这一处还没有人核对过或填写过。",
+      "正文“{excerpt}”尚待核对",
+      "按本年预算改写这一处的金额或年份（或确认无需改动），或填写这一章节，然后删去“【待核】”。",
       example="2024年预算收入【待核】1043.55万元")
 def review_marks_left(ctx):
     narrative = ctx.entry.narrative

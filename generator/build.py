@@ -22,6 +22,7 @@ from generator import commit, fingerprint
 from generator.build_errors import BuildFailed, BuildRefused
 from generator.files import files_below, link_files, write_atomically
 from generator.manifest import Manifest, UnitOutput
+from generator.site.buckets import MIN_UNIT_BUCKETS, Buckets
 
 __all__ = ["BuildFailed", "BuildRefused", "BuildOptions", "BuildResult", "build", "in_shard", "parse_shard"]
 
@@ -78,23 +79,19 @@ def parse_shard(text: str) -> tuple[int, int]:
         raise ValueError(f"分片应写作 K/N（如 2/4），而不是“{text}”") from None
     if not 1 <= k <= n:
         raise ValueError(f"分片 {text} 无效：应满足 1 ≤ K ≤ N")
-    from generator.site.search import UNIT_BUCKETS
-
-    if n > UNIT_BUCKETS:
-        raise ValueError(f"分片 {text} 无效：N 不能超过 {UNIT_BUCKETS}（搜索索引的分组数，每组只属于一个分片）")
+    if n > MIN_UNIT_BUCKETS:
+        raise ValueError(f"分片 {text} 无效：N 不能超过 {MIN_UNIT_BUCKETS}（搜索索引的最少分组数，每组只属于一个分片）")
     return k, n
 
 
-def in_shard(unit_id: str, shard: tuple[int, int] | None) -> bool:
-    """A stable assignment: the same unit always falls in the same part, whatever else is added. A part
-    is a set of whole search buckets, so that a shard indexes its buckets itself and the merge only links
-    them (generator/site/search.py)."""
+def in_shard(unit_id: str, shard: tuple[int, int] | None, buckets: Buckets) -> bool:
+    """A stable assignment: for the site's search buckets, the same unit always falls in the same part.
+    A part is a set of whole search buckets, so that a shard indexes its buckets itself and the merge
+    only links them (generator/site/search.py)."""
     if shard is None:
         return True
-    from generator.site.search import unit_bucket
-
     k, n = shard
-    return int(unit_bucket(unit_id)[1:]) % n == k - 1
+    return int(buckets.unit(unit_id)[1:]) % n == k - 1
 
 
 def build(content: Path, output: Path, *, progress=None, pdf_process=None, **options) -> BuildResult:
@@ -110,7 +107,8 @@ def build(content: Path, output: Path, *, progress=None, pdf_process=None, **opt
         watch.lap("plan")
         if plan.up_to_date():
             return _up_to_date(plan, started, watch)
-        with pdf_worker or nullcontext(), commit.Staged(output) as staged, _unit_workers(plan) as workers:
+        with (pdf_worker or nullcontext(), _search_service(plan) as service, commit.Staged(output) as staged,
+              _unit_workers(plan) as workers):
             report = _check(plan, workers)
             watch.lap("check")
             run = _Run(plan, report, staged, watch)
@@ -118,7 +116,7 @@ def build(content: Path, output: Path, *, progress=None, pdf_process=None, **opt
             run.render(progress, pdf_worker, workers)
             if opts.shard is None:  # a shard makes its units and their search buckets only
                 run.list_pages()
-            run.search()
+            run.search(service)
             run.collect_pdfs(pdf_worker)
             manifest = run.commit()
         manifest.write(output)
@@ -147,6 +145,19 @@ def _up_to_date(plan: "_Plan", started: float, watch: Stopwatch) -> BuildResult:
                        reused=units, up_to_date=True, stages=watch.stages)
 
 
+def _search_service(plan: "_Plan"):
+    """A pagefind service started now, loading its dictionary while the build checks and renders, so
+    that a rebuild's search stage does not wait for it (generator/site/search.py)."""
+    if not plan.opts.search:
+        return nullcontext(None)
+    from generator.site.search import PagefindService, SearchIndexError
+
+    try:
+        return PagefindService().warm_up()
+    except (OSError, SearchIndexError):
+        return nullcontext(None)  # the search stage starts its own, and reports what fails
+
+
 def _unit_workers(plan: "_Plan"):
     """The worker processes that check and then render shares of the units (generator/parallel.py)."""
     from generator.parallel import UnitWorkers
@@ -160,7 +171,7 @@ def _check(plan: "_Plan", workers):
     from generator.check import check_site
 
     opts = plan.opts
-    only = {u for u in plan.content_keys if in_shard(u, opts.shard)} if opts.shard else None
+    only = {u for u in plan.content_keys if in_shard(u, opts.shard, plan.buckets)} if opts.shard else None
     sources = [d.parent / ".cache" for d, _ in plan.sources[1:]]  # the shards' check results
     report = check_site(plan.content, plan.cache_dir, reuse=opts.reuse, jobs=plan.jobs, keys=plan.content_keys,
                         workers=workers, only=only, sources=sources)
@@ -176,6 +187,7 @@ class _Plan:
         self.content, self.output, self.opts = content, output, opts
         self.cache_dir = output.parent / ".cache"
         self.content_keys = fingerprint.content_keys(content, self.cache_dir if opts.reuse else None)
+        self.buckets = Buckets.for_units(len(self.content_keys))  # the search buckets, also the shards' parts
         self.options_key = _options_key(content, opts)
         self.previous = Manifest.read(output) if opts.reuse else Manifest()
         self.sources = [(output, self.previous)] + [(d.resolve(), Manifest.read(d.resolve())) for d in opts.merge]
@@ -331,7 +343,7 @@ class _Run:
         # A shard checked its own units only; every page lists the years of the whole site.
         years = site_years(plan.content) if opts.shard else {y.year for u in site.units for y in u.years}
         self.years = sorted(years, reverse=True)
-        self.units = [u for u in site.units if in_shard(u.id, opts.shard)]
+        self.units = [u for u in site.units if in_shard(u.id, opts.shard, plan.buckets)]
         self.keys, self.links = {}, set()
         for unit in self.units:
             flags = [plan.has_pdf(unit.id, y.year) for y in unit.years]
@@ -378,10 +390,8 @@ class _Run:
 
     def buckets(self) -> list[str]:
         """The search buckets the search page lists."""
-        from generator.site.search import bucket_names
-
         with_pages = [u for u, out in self.units_out.items() if any(f.endswith(".html") for f in out.files)]
-        names = bucket_names(with_pages) if self.plan.opts.search else []
+        names = self.plan.buckets.names(with_pages) if self.plan.opts.search else []
         return names[1:] if self.plan.opts.shard else names  # a shard has no site pages
 
     def list_pages(self) -> None:
@@ -407,7 +417,8 @@ class _Run:
             (self.staged / "build-id.txt").write_text(plan.build_id(), encoding="utf-8")
         self.watch.lap("list pages")
 
-    def search(self) -> None:
+    def search(self, service) -> None:
+        """The search index; `service`: a pagefind service started (and warmed) with the build, or None."""
         if not self.plan.opts.search:
             return
         from generator.site.search import SearchIndexError, index_build
@@ -416,7 +427,7 @@ class _Run:
         try:
             self.searched = index_build(self.staged, plan.output, plan.cache_dir, plan.previous_search(),
                                         set(plan.previous.units) if plan.patching else None, self.units_out, self.rendered,
-                                        plan.opts.jobs, plan.shard_search())
+                                        plan.opts.jobs, plan.shard_search(), buckets=plan.buckets, warm=service)
         except SearchIndexError as error:
             raise BuildFailed(str(error)) from None
         if sorted(self.searched.buckets) != sorted(self.buckets()):  # the search page lists what was written

@@ -18,8 +18,10 @@ from generator.bench import make_synthetic
 from generator.build import BuildRefused, build, in_shard, parse_shard
 from generator.check import check_site
 from generator.manifest import Manifest
-from generator.site.search import SITE_BUCKET, UNIT_BUCKETS, bucket_names, unit_bucket
-from site_support import CONTENT
+from generator.site.buckets import SITE_BUCKET, Buckets
+from site_support import CONTENT, parse
+
+FIVE = Buckets.for_units(5)  # the search buckets of the five-unit sites below
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -136,7 +138,7 @@ def test_one_changed_unit_reindexes_only_its_search_bucket(work, tmp_path):
     other bucket is linked from the last build (same inodes), and the site equals a clean build."""
     output = tmp_path / "site"
     first = build(work, output, jobs=1)
-    buckets = bucket_names(f"unit-{n:05d}" for n in range(5))
+    buckets = FIVE.names(f"unit-{n:05d}" for n in range(5))
     assert first.search_indexed == buckets and first.search_reused == []
     before = search_files(output)
     assert sorted(before) == sorted(buckets)
@@ -144,7 +146,7 @@ def test_one_changed_unit_reindexes_only_its_search_bucket(work, tmp_path):
     narrative = next((work / "units" / "unit-00001").glob("*/narrative.md"))
     narrative.write_text(narrative.read_text(encoding="utf-8") + "\n本单位补充说明：已更新联系方式。\n", encoding="utf-8")
     result = build(work, output, jobs=1)
-    changed = unit_bucket("unit-00001")
+    changed = FIVE.unit("unit-00001")
     assert (result.rendered, result.reused) == (1, 4)
     assert result.search_indexed == [changed]  # the site's own pages did not change
     assert sorted(result.search_reused) == sorted(b for b in buckets if b != changed)
@@ -158,14 +160,36 @@ def test_one_changed_unit_reindexes_only_its_search_bucket(work, tmp_path):
 
 
 def test_a_removed_unit_is_taken_out_of_the_search_bucket_it_shared(work, tmp_path, monkeypatch):
-    import generator.site.search as search
+    import generator.site.buckets as buckets
 
-    monkeypatch.setattr(search, "UNIT_BUCKETS", 1)  # every unit in one bucket
+    monkeypatch.setattr(buckets, "MIN_UNIT_BUCKETS", 1)  # every unit in one bucket
+    monkeypatch.setattr(buckets, "UNITS_PER_BUCKET", 100)
     output, fresh = tmp_path / "site", tmp_path / "fresh"
     build(work, output, jobs=1)
     shutil.rmtree(work / "units" / "unit-00004")
     result = build(work, output, jobs=1)
     assert result.rendered == 0 and "u00" in result.search_indexed  # indexed again from the other units
+    build(work, fresh, jobs=1, reuse=False)
+    assert_same_tree(fresh, output)
+
+
+def test_a_site_growing_past_its_bucket_count_is_regrouped_as_a_clean_build_groups_it(work, tmp_path, monkeypatch):
+    """Two units a bucket at most: five units make four buckets, four units two. The rebuild after a unit
+    is removed indexes the new buckets, drops the old ones, and equals a clean build."""
+    import generator.site.buckets as buckets
+
+    monkeypatch.setattr(buckets, "MIN_UNIT_BUCKETS", 2)
+    monkeypatch.setattr(buckets, "UNITS_PER_BUCKET", 2)
+    output, fresh = tmp_path / "site", tmp_path / "fresh"
+    build(work, output, jobs=1)
+    four = {p.name for p in (output / "pagefind").iterdir()} - {SITE_BUCKET}
+    assert four <= {"u00", "u01", "u02", "u03"} and len(four) >= 3
+    shutil.rmtree(work / "units" / "unit-00004")
+    result = build(work, output, jobs=1)
+    two = {p.name for p in (output / "pagefind").iterdir()} - {SITE_BUCKET}
+    assert two == {"u00", "u01"} and sorted(result.search_indexed) == sorted(two | {SITE_BUCKET})
+    listed = [d for d in parse(output / "search.html").iter("div") if d.get("id") == "search"]
+    assert listed[0].get("data-search-buckets").split() == [SITE_BUCKET, "u00", "u01"]
     build(work, fresh, jobs=1, reuse=False)
     assert_same_tree(fresh, output)
 
@@ -217,13 +241,13 @@ def test_an_added_unit_moves_no_other_unit_between_search_buckets(work, tmp_path
     build(work, output, jobs=1)
     before = search_files(output)
     linked = {b: inodes(output, files) for b, files in before.items()}
-    assignment = {f"unit-{n:05d}": unit_bucket(f"unit-{n:05d}") for n in range(5)}
+    assignment = {f"unit-{n:05d}": FIVE.unit(f"unit-{n:05d}") for n in range(5)}
     more = tmp_path / "more"
     make_synthetic(CONTENT, more, 6, 1)  # the same five units and one more
     shutil.copytree(more / "units" / "unit-00005", work / "units" / "unit-00005")
-    added = unit_bucket("unit-00005")
+    added = FIVE.unit("unit-00005")
     result = build(work, output, jobs=1)
-    assert {u: unit_bucket(u) for u in assignment} == assignment
+    assert {u: FIVE.unit(u) for u in assignment} == assignment
     assert result.search_indexed == sorted({SITE_BUCKET, added})  # the units index lists the new unit
     assert sorted(result.search_reused) == sorted(set(before) - {SITE_BUCKET, added})
     for bucket in result.search_reused:
@@ -235,9 +259,19 @@ def test_an_added_unit_moves_no_other_unit_between_search_buckets(work, tmp_path
 
 def test_search_buckets_are_spread_and_do_not_depend_on_the_other_units():
     ids = [f"unit-{n:05d}" for n in range(400)]
-    alone = [unit_bucket(i) for i in ids]
-    assert len(set(alone)) == UNIT_BUCKETS and max(alone.count(b) for b in set(alone)) < 3 * 400 / UNIT_BUCKETS
-    assert bucket_names(ids[:10])[0] == SITE_BUCKET and bucket_names(reversed(ids)) == bucket_names(ids)
+    many = Buckets.for_units(len(ids))
+    alone = [many.unit(i) for i in ids]
+    assert len(set(alone)) == many.count and max(alone.count(b) for b in set(alone)) < 3 * 400 / many.count
+    assert many.names(ids[:10])[0] == SITE_BUCKET and many.names(reversed(ids)) == many.names(ids)
+
+
+def test_the_bucket_count_grows_with_the_site_and_doubling_splits_each_bucket_in_two():
+    assert [Buckets.for_units(n).count for n in (0, 3, 256, 257, 512, 1000, 3000)] == [32, 32, 32, 64, 64, 128, 512]
+    ids = [f"unit-{n:05d}" for n in range(300)]
+    small, large = Buckets(32), Buckets(64)
+    assert {small.unit(i) for i in ids} == {f"u{n:02d}" for n in range(32)}
+    assert all(int(large.unit(i)[1:]) % 32 == int(small.unit(i)[1:]) for i in ids)  # a split, no reshuffle
+    assert Buckets(128).unit(ids[0]).startswith("u") and len(Buckets(128).unit(ids[0])) == 4  # u000…u127, sorted
 
 
 def test_a_changed_theme_template_renders_every_unit_again(work, tmp_path):
@@ -265,10 +299,10 @@ def test_shards_merge_into_the_single_build(content, clean, tmp_path, monkeypatc
         output = tmp_path / f"shard-{k}" / "site"
         result = build(content, output, jobs=1, shard=(k, 3))
         units = {p.name for p in (output / "units").iterdir()} if (output / "units").exists() else set()
-        assert units == {f"unit-{n:05d}" for n in range(5) if in_shard(f"unit-{n:05d}", (k, 3))}
+        assert units == {f"unit-{n:05d}" for n in range(5) if in_shard(f"unit-{n:05d}", (k, 3), FIVE)}
         assert not (output / "index.html").exists()  # list pages belong to the merge
         assert result.units == len(units)
-        assert sorted(result.search_indexed) == sorted({unit_bucket(u) for u in units})  # its own buckets
+        assert sorted(result.search_indexed) == sorted({FIVE.unit(u) for u in units})  # its own buckets
         indexed.update(result.search_indexed)
         parts.append(output)
 
@@ -299,7 +333,7 @@ def test_shards_of_the_examples_merge_into_the_single_build(tmp_path):
 
 def test_shard_parts_cover_every_unit_once():
     ids = [f"unit-{n:05d}" for n in range(200)]
-    owners = [[k for k in range(1, 5) if in_shard(i, (k, 4))] for i in ids]
+    owners = [[k for k in range(1, 5) if in_shard(i, (k, 4), Buckets.for_units(len(ids)))] for i in ids]
     assert all(len(o) == 1 for o in owners)
     assert all(any(o == [k] for o in owners) for k in range(1, 5))
 

@@ -16,8 +16,10 @@ import pytest
 from generator.build import BuildRefused, build
 from generator.check import check_site
 from generator.document import build_document
-from generator.site.search import SITE_BUCKET, page_bucket, unit_bucket
+from generator.site.buckets import SITE_BUCKET, Buckets
 from site_support import CONTENT, EXAMPLES, GOLDEN, GOLDEN_PAGES, html_pages, parse, text_of
+
+BUCKETS = Buckets.for_units(3)  # the search buckets of a site of three units
 
 
 @pytest.fixture(scope="session")
@@ -246,7 +248,7 @@ def test_search_index_finds_chinese_word(site):
         fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
         if "人大代表" in fragment["content"].replace("\u200b", ""):  # pagefind marks word breaks
             hits.append((path.parts[-3], fragment["url"]))
-    bucket = unit_bucket("langfang-renda")
+    bucket = BUCKETS.unit("langfang-renda")
     assert (bucket, "/units/langfang-renda/2023/") in hits, hits  # in its unit's bundle
 
 
@@ -257,7 +259,7 @@ def test_search_buckets_one_bundle_each_listed_by_the_search_page(site):
     box = [d for d in parse(site / "search.html").iter("div") if d.get("id") == "search"][0]
     listed = box.get("data-search-buckets").split()
     assert listed[0] == SITE_BUCKET and sorted(listed) == bundles
-    assert listed[1:] == sorted({unit_bucket(u) for u in ("langfang-renda", "fengnan-renda", "guangyang-zhengfuban")})
+    assert listed[1:] == sorted({BUCKETS.unit(u) for u in ("langfang-renda", "fengnan-renda", "guangyang-zhengfuban")})
     for bucket in bundles:
         files = {p.relative_to(site / "pagefind" / bucket).as_posix() for p in (site / "pagefind" / bucket).rglob("*")
                  if p.is_file()}
@@ -265,7 +267,7 @@ def test_search_buckets_one_bundle_each_listed_by_the_search_page(site):
         assert sum(language["page_count"] for language in entry["languages"].values()) >= 1
         urls = [json.loads(gzip.decompress((site / "pagefind" / bucket / f).read_bytes())[len(b"pagefind_dcd"):])["url"]
                 for f in sorted(files) if f.startswith("fragment/")]
-        assert urls and all(page_bucket(u.lstrip("/")) == bucket for u in urls), (bucket, urls)
+        assert urls and all(BUCKETS.page(u.lstrip("/")) == bucket for u in urls), (bucket, urls)
         if bucket == SITE_BUCKET:
             assert {"pagefind.js", "pagefind-worker.js"} <= files
         else:

@@ -16,8 +16,10 @@ from browser_support import Browser, serve
 from generator.build import build
 from generator.site.offline_search import (INDEX_DIR, MAX_TEXT, VERSION, extract, matches, query_terms, read_script,
                                           script_path)
-from generator.site.search import SITE_BUCKET, page_bucket
+from generator.site.buckets import SITE_BUCKET, Buckets
 from site_support import CONTENT, html_pages, parse, text_of
+
+BUCKETS = Buckets.for_units(3)  # the search buckets of a site of three units
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LANGFANG = "units/langfang-renda/2023/index.html"
@@ -88,9 +90,9 @@ def test_each_bucket_script_holds_its_own_pages_in_path_order(site):
     for bucket, rows in parts.items():
         urls = [row[0] for row in rows]
         assert urls and urls == sorted(urls)
-        assert {page_bucket(url) for url in urls} == {bucket}
+        assert {BUCKETS.page(url) for url in urls} == {bucket}
     assert "index.html" in [row[0] for row in parts[SITE_BUCKET]]
-    assert LANGFANG in [row[0] for row in parts[page_bucket(LANGFANG)]]
+    assert LANGFANG in [row[0] for row in parts[BUCKETS.page(LANGFANG)]]
 
 
 def test_table_cells_stay_apart(index):
@@ -166,7 +168,7 @@ def test_browser_from_disk_says_when_nothing_is_found(site):
 def test_browser_from_disk_finds_pages_of_every_bucket(site):
     """One search over all the bucket scripts: hits from different buckets come in one list."""
     status, results, _ = offline_search(site, "人大代表")
-    buckets = {page_bucket(Path(href.removeprefix("file://")).relative_to(site).as_posix()) for _, href in results}
+    buckets = {BUCKETS.page(Path(href.removeprefix("file://")).relative_to(site).as_posix()) for _, href in results}
     assert len(buckets) >= 2 and SITE_BUCKET not in buckets  # two units' buckets
     status, results, _ = offline_search(site, "名词解释")
     hrefs = [href for _, href in results]
@@ -185,7 +187,7 @@ def test_browser_from_disk_without_index_says_so(site, tmp_path):
 def test_browser_from_disk_with_a_bucket_missing_searches_the_others_and_says_so(site, tmp_path):
     bare = tmp_path / "site"
     shutil.copytree(site, bare)
-    (bare / script_path(page_bucket(LANGFANG))).unlink()
+    (bare / script_path(BUCKETS.page(LANGFANG))).unlink()
     status, results, _ = offline_search(bare, "人大代表")
     hrefs = [href for _, href in results]
     assert (bare / FENGNAN).as_uri() in hrefs and (bare / LANGFANG).as_uri() not in hrefs
@@ -232,7 +234,7 @@ def test_browser_over_http_finds_pages_of_merged_bundles_and_opens_them(site, tm
     browser = Browser()
     langfang = "廊坊市人民代表大会常务委员会办公室2023年单位预算信息公开情况说明"
     fengnan = "唐山市丰南区人民代表大会常务委员会办公室2023年部门预算信息公开情况说明"
-    assert SITE_BUCKET != page_bucket(LANGFANG) != page_bucket(FENGNAN) != SITE_BUCKET  # two merged bundles
+    assert SITE_BUCKET != BUCKETS.page(LANGFANG) != BUCKETS.page(FENGNAN) != SITE_BUCKET  # two merged bundles
     with browser, serve(served) as base:
         results = pagefind_results(browser, base + prefix + "search.html?q=" + quote("人大代表"), [langfang, fengnan])
         assert browser.evaluate("document.getElementById('search').dataset.searchEngine") == "pagefind"
@@ -251,7 +253,7 @@ def test_a_line_break_inside_chinese_text_does_not_split_a_word(site_tree):
     build(site_tree.write(), output)
     page = (output / "units" / "demo-office" / "2023" / "index.html").read_text(encoding="utf-8")
     assert "联络人大\n代表" in page  # as written…
-    bucket = page_bucket("units/demo-office/2023/index.html")
+    bucket = BUCKETS.page("units/demo-office/2023/index.html")
     rows = read_script(bucket, (output / script_path(bucket)).read_text(encoding="utf-8"))["pages"]
     assert found(rows, "联络人大代表") == ["units/demo-office/2023/index.html"]  # …and found as one word
     text = next(row[3] for row in rows if row[0] == "units/demo-office/2023/index.html")

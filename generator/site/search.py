@@ -1,12 +1,11 @@
-"""Offline full-text search, split into fixed buckets so that a rebuild re-indexes only what changed.
+"""Offline full-text search, split into buckets so that a rebuild re-indexes only what changed.
 
 Two indexes are written from the same pages: pagefind bundles (extended build, which segments Chinese)
 for the site served over http(s), and plain scripts (offline_search.py) for pages opened from disk
 (file://), where pagefind cannot load.
 
-Buckets. The site-wide pages (home, years, units index, glossary, …) form the bucket `site`; each unit's
-pages go to one of UNIT_BUCKETS buckets chosen by a hash of the unit id, so adding or removing a unit
-never moves another, and a unit's pages always share a bucket. Each non-empty bucket gets
+Buckets (generator/site/buckets.py). The site-wide pages form the bucket `site`; each unit's pages go
+to one of the site's unit buckets, whose number grows with the site. Each non-empty bucket gets
 
     pagefind/<bucket>/          its own pagefind bundle (pagefind's --glob restricted to its pages)
     search-index/<bucket>.js    its part of the offline index
@@ -31,42 +30,26 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.files import files_below, link_files
 from generator.site import offline_search
+from generator.site.buckets import BUNDLES, SITE_BUCKET, Buckets
 from generator.workers import default_jobs
 
-UNIT_BUCKETS = 32  # see docs/site.md "Search buckets" for the choice
-SITE_BUCKET = "site"
-BUNDLES = "pagefind"  # pagefind/<bucket>/
 SCHEME = "search-buckets-1"  # bump when the layout of the bucket files changes
 # What a merged (non-primary) bundle needs: pagefind loads nothing else from it.
 MERGED_KEEP = re.compile(r"^(pagefind-entry\.json|pagefind\..*\.pf_meta|(index|fragment|filter)/.*)$")
+WARM_UP_PAGE = '<html lang="zh-CN"><body><main data-pagefind-body><p>部门预算信息公开</p></main></body></html>'
 _GLOB_SAFE = re.compile(r"^[A-Za-z0-9._/-]+$")
 
 
 class SearchIndexError(RuntimeError):
     pass
-
-
-def unit_bucket(unit_id: str) -> str:
-    """A stable assignment: the same unit always falls in the same bucket, whatever else is added."""
-    digest = hashlib.sha256(f"search\0{unit_id}".encode("utf-8")).hexdigest()
-    return f"u{int(digest[:8], 16) % UNIT_BUCKETS:02d}"
-
-
-def page_bucket(url: str) -> str:
-    """The bucket of a page (its path relative to the site root)."""
-    parts = url.split("/")
-    return unit_bucket(parts[1]) if len(parts) >= 3 and parts[0] == "units" else SITE_BUCKET
-
-
-def bucket_names(unit_ids) -> list[str]:
-    """The buckets of a site whose units with pages are `unit_ids`: the site bucket (the primary) first."""
-    return [SITE_BUCKET] + sorted({unit_bucket(u) for u in unit_ids})
 
 
 def bundle_dir(bucket: str) -> str:
@@ -89,9 +72,10 @@ class SearchResult:
 
 
 def index_site(site_dir: Path, pages: list[str], cache_dir: Path | None = None, previous_dir: Path | None = None,
-               previous: dict[str, BucketOutput] | None = None, jobs: int = 0, *,
+               previous: dict[str, BucketOutput] | None = None, jobs: int = 0, *, buckets: Buckets,
                page_keys: dict[str, str] | None = None, link_reused: bool = True,
-               shards: list[tuple[Path, dict[str, BucketOutput]]] = ()) -> SearchResult:
+               shards: list[tuple[Path, dict[str, BucketOutput]]] = (),
+               warm: "PagefindService | None" = None, keys: dict[str, str] | None = None) -> SearchResult:
     """Write pagefind/<bucket>/ and search-index/<bucket>.js for every bucket of the site in site_dir.
     A bucket whose key is the one `previous` records is linked from `previous_dir` (or, without
     `link_reused`, left where it is, for the caller to keep); the others are indexed, at most `jobs`
@@ -100,9 +84,11 @@ def index_site(site_dir: Path, pages: list[str], cache_dir: Path | None = None, 
     `pages`: every page of the site (paths relative to it); site_dir must hold those of the buckets
     that may have to be indexed. `page_keys`: for some pages, a key that changes whenever the page's bytes do (the unit's render
     key), so that the page need not be read to key its bucket. `shards`: (shard output, its buckets) of
-    the shards being merged: a bucket a shard indexed under the same key is linked from there."""
-    groups = _group(pages)
-    keys = {bucket: _bucket_key(site_dir, bucket, urls, page_keys or {}) for bucket, urls in groups.items()}
+    the shards being merged: a bucket a shard indexed under the same key is linked from there. `warm`: a
+    service started (and warmed) earlier, which takes the first share of the buckets. `keys`: the
+    buckets' keys (`bucket_keys`), when the caller has them."""
+    groups = buckets.group(pages)
+    keys = keys or bucket_keys(site_dir, groups, page_keys or {}, buckets)
     result = SearchResult()
     todo, reuse = [], []
     for bucket in groups:
@@ -116,7 +102,8 @@ def index_site(site_dir: Path, pages: list[str], cache_dir: Path | None = None, 
     services = max(1, min(jobs or default_jobs(), len(todo)))
     shares = [todo[n::services] for n in range(services)]
     with ThreadPoolExecutor(max_workers=services) as pool:
-        running = [pool.submit(_index_buckets, site_dir, {b: groups[b] for b in share}) for share in shares if share]
+        running = [pool.submit(_index_buckets, site_dir, {b: groups[b] for b in share}, warm if n == 0 else None)
+                   for n, share in enumerate(shares) if share]
         # Meanwhile, in this process: the unchanged buckets are linked, the offline index is written.
         for source, before in reuse:
             if link_reused or source != previous_dir:  # a shard's bucket is always linked in
@@ -154,28 +141,33 @@ def _indexed_before(bucket: str, key: str, sources: list) -> tuple[Path, BucketO
 
 def index_build(staged: Path, output: Path, cache_dir: Path, previous: dict[str, BucketOutput],
                 patched_units: set[str] | None, units_out: dict, rendered: set[str], jobs: int,
-                shards: list = ()) -> SearchResult:
+                shards: list = (), *, buckets: Buckets, warm: "PagefindService | None" = None) -> SearchResult:
     """The search index of a build in `staged`, keyed by page: a unit's pages by its render key, the
     site's own pages by their bytes. `patched_units`: when the build patches `output`, the units of its
     last build (else None). Then only the buckets that hold a rendered or removed unit (and the site
     bucket) can change: the indexer reads a view of their pages made of hard links, what it writes is
-    moved into staging, and the other buckets stay where they are in the output."""
+    moved into staging, and the other buckets stay where they are in the output. Which buckets can
+    change is told by their keys (a rendered unit changes its pages' keys, a removed one the bucket's
+    list of pages, a new bucket count every bucket's name and members)."""
     from generator.commit import staging
 
     page_keys = {f: out.render_key for out in units_out.values() for f in out.files if f.endswith(".html")}
     staged_pages = [f for f in files_below(staged) if f.endswith(".html")]
     pages = [f for f in staged_pages if f not in page_keys] + list(page_keys)
     if patched_units is None:
-        return index_site(staged, pages, cache_dir, output, previous, jobs, page_keys=page_keys, shards=shards)
+        return index_site(staged, pages, cache_dir, output, previous, jobs, buckets=buckets, page_keys=page_keys,
+                          shards=shards, warm=warm)
     view = staging(output, "view")
     try:
         link_files(staged, view, staged_pages)
-        touched = {page_bucket(f) for unit_id in rendered for f in units_out[unit_id].files}
-        touched |= {unit_bucket(unit_id) for unit_id in patched_units - set(units_out)}  # removed
+        groups = buckets.group(pages)
+        keys = bucket_keys(staged, groups, page_keys, buckets)  # a unit's pages are keyed without reading them
+        stale = {b for b in groups if b not in previous or previous[b].key != keys[b]}
         kept = [f for unit_id, out in units_out.items() if unit_id not in rendered for f in out.files
-                if f.endswith(".html") and page_bucket(f) in touched]
+                if f.endswith(".html") and buckets.page(f) in stale]
         link_files(output, view, kept)
-        search = index_site(view, pages, cache_dir, output, previous, jobs, page_keys=page_keys, link_reused=False)
+        search = index_site(view, pages, cache_dir, output, previous, jobs, buckets=buckets, page_keys=page_keys,
+                            link_reused=False, warm=warm, keys=keys)
         for bucket in search.indexed:
             for name in search.buckets[bucket].files:
                 (staged / name).parent.mkdir(parents=True, exist_ok=True)
@@ -185,20 +177,16 @@ def index_build(staged: Path, output: Path, cache_dir: Path, previous: dict[str,
         shutil.rmtree(view, ignore_errors=True)
 
 
-def _group(urls) -> dict[str, list[str]]:
-    groups: dict[str, list[str]] = {}
-    for url in sorted(urls):
-        if url.startswith(f"{BUNDLES}/"):
-            continue
-        groups.setdefault(page_bucket(url), []).append(url)
-    return dict(sorted(groups.items(), key=lambda item: (item[0] != SITE_BUCKET, item[0])))
+def bucket_keys(site_dir: Path, groups: dict[str, list[str]], page_keys: dict[str, str], buckets: Buckets) -> dict[str, str]:
+    """Each bucket's key; `groups`: its pages (Buckets.group)."""
+    return {bucket: _bucket_key(site_dir, bucket, urls, page_keys, buckets) for bucket, urls in groups.items()}
 
 
-def _bucket_key(site_dir: Path, bucket: str, urls: list[str], page_keys: dict[str, str]) -> str:
+def _bucket_key(site_dir: Path, bucket: str, urls: list[str], page_keys: dict[str, str], buckets: Buckets) -> str:
     """Everything that shapes the bucket's files: its pages, its name and role, pagefind, this code."""
     from generator.fingerprint import code_version
 
-    digest = hashlib.sha256("\0".join([SCHEME, str(UNIT_BUCKETS), bucket, pagefind_version(), code_version()])
+    digest = hashlib.sha256("\0".join([SCHEME, str(buckets.count), bucket, pagefind_version(), code_version()])
                             .encode("utf-8"))
     for url in urls:
         if url in page_keys:
@@ -243,10 +231,11 @@ def pagefind_version() -> str:
     return done.stdout.strip()
 
 
-def _index_buckets(site_dir: Path, buckets: dict[str, list[str]]) -> list[str]:
-    """Index each bucket into pagefind/<bucket>/ with one pagefind service process; the errors."""
+def _index_buckets(site_dir: Path, buckets: dict[str, list[str]], warm: "PagefindService | None") -> list[str]:
+    """Index each bucket into pagefind/<bucket>/ with one pagefind service process (`warm`, which its
+    owner closes, or one started now); the errors."""
     try:
-        with PagefindService() as service:
+        with nullcontext(warm) if warm is not None else PagefindService() as service:
             errors = service.index(site_dir, buckets)
     except (OSError, ValueError) as error:
         return [str(error)]
@@ -270,10 +259,34 @@ class PagefindService:
                                          stdout=subprocess.PIPE, stderr=self._errors)
         self._sent = 0
         self._buffer = bytearray()
+        self._warming: threading.Thread | None = None
+
+    def warm_up(self) -> "PagefindService":
+        """Index one small Chinese page and drop it, in a thread: pagefind's first Chinese page loads the
+        dictionary that segments Chinese (about 0.3 s), which then happens while the build does other
+        work. What the service indexes afterwards is byte for byte what a cold one writes (tested)."""
+        self._warming = threading.Thread(target=self._index_and_drop, args=(WARM_UP_PAGE,), daemon=True)
+        self._warming.start()
+        return self
+
+    def _index_and_drop(self, page: str) -> None:
+        try:
+            index_id = self._all([{"type": "NewIndex", "config": None}])[0]["index_id"]
+            self._all([{"type": "AddFile", "index_id": index_id, "url": "/", "file_contents": page,
+                        "file_path": None}])
+            self._all([{"type": "DeleteIndex", "index_id": index_id}])
+        except (OSError, ValueError, KeyError):
+            pass  # a service that died is reported by the requests that need it
+
+    def _warmed(self) -> None:
+        if self._warming is not None:
+            self._warming.join()
+            self._warming = None
 
     def index(self, site_dir: Path, buckets: dict[str, list[str]]) -> list[str]:
         """Index each bucket's pages (relative to site_dir) into site_dir/pagefind/<bucket>/; the errors.
         Every step is sent for all buckets before its answers are read, so the process never waits."""
+        self._warmed()
         made = self._all([{"type": "NewIndex", "config": None} for _ in buckets])
         failed = [m for m in made if m["type"] != "NewIndex"]
         if failed:
@@ -345,6 +358,7 @@ class PagefindService:
     def __exit__(self, failure, *details) -> None:
         """The end of its input tells the process to finish; it may still be writing the bundles it
         has answered for, so it is waited for (killed only when the build failed, or it hangs)."""
+        self._warmed()
         try:
             self._process.stdin.close()
         except OSError:

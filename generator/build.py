@@ -14,6 +14,7 @@ import hashlib
 import os
 import shutil
 import time
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ from generator.build_errors import BuildFailed, BuildRefused
 from generator.files import files_below, link_files, write_atomically
 from generator.manifest import Manifest, UnitOutput
 from generator.site.buckets import MIN_UNIT_BUCKETS, Buckets
+
+WORKER_DIED = "检查或生成单位的工作进程意外退出（可能是内存不足、被系统终止或程序崩溃），本次构建未完成"
 
 __all__ = ["BuildFailed", "BuildRefused", "BuildOptions", "BuildResult", "build", "in_shard", "parse_shard"]
 
@@ -107,18 +110,21 @@ def build(content: Path, output: Path, *, progress=None, pdf_process=None, **opt
         watch.lap("plan")
         if plan.up_to_date():
             return _up_to_date(plan, started, watch)
-        with (pdf_worker or nullcontext(), _search_service(plan) as service, commit.Staged(output) as staged,
-              _unit_workers(plan) as workers):
-            report = _check(plan, workers)
-            watch.lap("check")
-            run = _Run(plan, report, staged, watch)
-            run.reuse()
-            run.render(progress, pdf_worker, workers)
-            if opts.shard is None:  # a shard makes its units and their search buckets only
-                run.list_pages()
-            run.search(service)
-            run.collect_pdfs(pdf_worker)
-            manifest = run.commit()
+        try:
+            with (pdf_worker or nullcontext(), _search_service(plan) as service, commit.Staged(output) as staged,
+                  _unit_workers(plan) as workers):
+                report = _check(plan, workers)
+                watch.lap("check")
+                run = _Run(plan, report, staged, watch)
+                run.reuse()
+                run.render(progress, pdf_worker, workers)
+                if opts.shard is None:  # a shard makes its units and their search buckets only
+                    run.list_pages()
+                run.search(service)
+                run.collect_pdfs(pdf_worker)
+                manifest = run.commit()
+        except BrokenProcessPool:  # a worker killed (out of memory, say) or crashed
+            raise BuildFailed(WORKER_DIED) from None
         manifest.write(output)
         watch.lap("commit")
     return run.result(manifest, started)

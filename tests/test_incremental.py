@@ -163,7 +163,7 @@ def test_a_removed_unit_is_taken_out_of_the_search_bucket_it_shared(work, tmp_pa
     import generator.site.buckets as buckets
 
     monkeypatch.setattr(buckets, "MIN_UNIT_BUCKETS", 1)  # every unit in one bucket
-    monkeypatch.setattr(buckets, "UNITS_PER_BUCKET", 100)
+    monkeypatch.setattr(buckets, "SPREAD", 0)
     output, fresh = tmp_path / "site", tmp_path / "fresh"
     build(work, output, jobs=1)
     shutil.rmtree(work / "units" / "unit-00004")
@@ -174,22 +174,23 @@ def test_a_removed_unit_is_taken_out_of_the_search_bucket_it_shared(work, tmp_pa
 
 
 def test_a_site_growing_past_its_bucket_count_is_regrouped_as_a_clean_build_groups_it(work, tmp_path, monkeypatch):
-    """Two units a bucket at most: five units make four buckets, four units two. The rebuild after a unit
-    is removed indexes the new buckets, drops the old ones, and equals a clean build."""
+    """At least √(4 × units) buckets: five units make eight buckets, four units four. The rebuild after a
+    unit is removed indexes the new buckets, drops the old ones, and equals a clean build."""
     import generator.site.buckets as buckets
 
-    monkeypatch.setattr(buckets, "MIN_UNIT_BUCKETS", 2)
-    monkeypatch.setattr(buckets, "UNITS_PER_BUCKET", 2)
+    monkeypatch.setattr(buckets, "MIN_UNIT_BUCKETS", 1)
+    monkeypatch.setattr(buckets, "SPREAD", 4)
     output, fresh = tmp_path / "site", tmp_path / "fresh"
     build(work, output, jobs=1)
-    four = {p.name for p in (output / "pagefind").iterdir()} - {SITE_BUCKET}
-    assert four <= {"u00", "u01", "u02", "u03"} and len(four) >= 3
+    eight = {p.name for p in (output / "pagefind").iterdir()} - {SITE_BUCKET}
+    assert eight <= {f"u{n:02d}" for n in range(8)} and len(eight) >= 3
     shutil.rmtree(work / "units" / "unit-00004")
     result = build(work, output, jobs=1)
-    two = {p.name for p in (output / "pagefind").iterdir()} - {SITE_BUCKET}
-    assert two == {"u00", "u01"} and sorted(result.search_indexed) == sorted(two | {SITE_BUCKET})
+    four = {p.name for p in (output / "pagefind").iterdir()} - {SITE_BUCKET}
+    assert four <= {"u00", "u01", "u02", "u03"} and sorted(result.search_indexed) == sorted(four | {SITE_BUCKET})
+    assert not eight <= four  # the groups changed: not a bucket of the old grouping was kept under its name
     listed = [d for d in parse(output / "search.html").iter("div") if d.get("id") == "search"]
-    assert listed[0].get("data-search-buckets").split() == [SITE_BUCKET, "u00", "u01"]
+    assert listed[0].get("data-search-buckets").split() == [SITE_BUCKET] + sorted(four)
     build(work, fresh, jobs=1, reuse=False)
     assert_same_tree(fresh, output)
 
@@ -266,7 +267,8 @@ def test_search_buckets_are_spread_and_do_not_depend_on_the_other_units():
 
 
 def test_the_bucket_count_grows_with_the_site_and_doubling_splits_each_bucket_in_two():
-    assert [Buckets.for_units(n).count for n in (0, 3, 256, 257, 512, 1000, 3000)] == [32, 32, 32, 64, 64, 128, 512]
+    sizes = (0, 3, 512, 513, 1000, 2048, 2049, 3000, 8192, 8193)
+    assert [Buckets.for_units(n).count for n in sizes] == [32, 32, 32, 64, 64, 64, 128, 128, 128, 256]
     ids = [f"unit-{n:05d}" for n in range(300)]
     small, large = Buckets(32), Buckets(64)
     assert {small.unit(i) for i in ids} == {f"u{n:02d}" for n in range(32)}
@@ -632,4 +634,26 @@ def test_a_failed_search_index_fails_the_build_and_leaves_the_output_as_it_was(c
     monkeypatch.setattr(search, "_executable", lambda: [sys.executable, "-c", failing])
     with pytest.raises(BuildFailed, match="pagefind 生成搜索索引失败：pagefind 服务进程意外退出：索引写入失败（测试）"):
         build(edit_dir, output, jobs=1)
+    assert tree(output) == before
+
+
+def test_a_worker_process_that_dies_fails_the_build_with_a_message_and_leaves_the_output(content, tmp_path,
+                                                                                         monkeypatch):
+    from generator.build import WORKER_DIED, BuildFailed
+    from generator.parallel import UnitWorkers
+    from generator.workers import spawn_pool
+
+    output = tmp_path / "site"
+    build(content, output, jobs=1)
+    before = tree(output)
+
+    def dying_check(self, content_dir, unit_ids, keys):  # the worker is killed as the kernel's OOM killer would
+        self.pools.append(spawn_pool(1))
+        self.held.update((unit_id, len(self.pools)) for unit_id in unit_ids)
+        return self.pools[-1].submit(os._exit, 9)
+
+    monkeypatch.setattr(UnitWorkers, "check", dying_check)
+    with pytest.raises(BuildFailed) as failed:
+        build(content, output, jobs=2, reuse=False)
+    assert str(failed.value) == WORKER_DIED
     assert tree(output) == before

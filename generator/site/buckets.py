@@ -1,9 +1,9 @@
 """Which search bucket each page of a site belongs to (generator/site/search.py indexes them).
 
 The site-wide pages form the bucket `site`; a unit's pages all go to one of the site's unit buckets,
-chosen by a hash of the unit id. The number of unit buckets grows with the site: 32, doubled while a
-bucket would hold more than UNITS_PER_BUCKET units on average, so that the bucket a one-unit rebuild
-re-indexes stays small however large the site grows (docs/site.md, "Search"). Only the standard library
+chosen by a hash of the unit id. The number of unit buckets grows with the square root of the site's
+size: a rebuild re-indexes one bucket (fewer units a bucket, a faster rebuild) while a reader's search
+loads every bucket (fewer buckets, a faster search), so both grow as √N (docs/site.md, "Search"). Only the standard library
 is imported here: the build's plan and shard assignment use it.
 """
 
@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 
 MIN_UNIT_BUCKETS = 32  # see docs/site.md "Search" for the choice
-UNITS_PER_BUCKET = 8  # on average, at most; the count doubles beyond
+SPREAD = 2  # the count is at least √(SPREAD × units): 32 up to 512 units, 64 up to 2,048, 128 up to 8,192
 SITE_BUCKET = "site"
 BUNDLES = "pagefind"  # pagefind/<bucket>/; no page of a bucket lives there
 
@@ -29,7 +29,7 @@ class Buckets:
         """The buckets of a site of `units` units (every unit folder, whether or not it has pages, so that
         the count depends on the content alone and a shard finds the one a single build uses)."""
         count = MIN_UNIT_BUCKETS
-        while count * UNITS_PER_BUCKET < units:
+        while count * count < SPREAD * units:
             count *= 2
         return cls(count)
 

@@ -126,6 +126,7 @@ def build(content: Path, output: Path, *, progress=None, pdf_process=None, **opt
         except BrokenProcessPool:  # a worker killed (out of memory, say) or crashed
             raise BuildFailed(WORKER_DIED) from None
         manifest.write(output)
+        _prune_exports(plan)
         watch.lap("commit")
     return run.result(manifest, started)
 
@@ -192,6 +193,7 @@ class _Plan:
     def __init__(self, content: Path, output: Path, opts: BuildOptions):
         self.content, self.output, self.opts = content, output, opts
         self.cache_dir = output.parent / ".cache"
+        self.export_cache = self.cache_dir / "filing"  # generator/filing/cache.py
         self.content_keys = fingerprint.content_keys(content, self.cache_dir if opts.reuse else None)
         self.buckets = Buckets.for_units(len(self.content_keys))  # the search buckets, also the shards' parts
         self.options_key = _options_key(content, opts)
@@ -378,7 +380,8 @@ class _Run:
         plan, opts = self.plan, self.plan.opts
         todo = [u.id for u in self.units if u.id not in self.units_out]
         settings = RenderSettings(plan.content, plan.cache_dir, self.staged, plan.cache_dir / "charts", self.years,
-                                  frozenset(self.links), opts.live_reload, opts.pdf, opts.archival)
+                                  frozenset(self.links), opts.live_reload, opts.pdf, opts.archival,
+                                  plan.export_cache, opts.reuse)
         with (progress(len(todo)) if progress else nullcontext(None)) as advance:
             self.results = render_units(todo, settings, workers, self.report.site, self.report.contexts, advance,
                                         pdf_worker)
@@ -468,6 +471,13 @@ class _Run:
                            pdf_seconds=self.pdf_seconds, stages=self.watch.stages,
                            search_indexed=search.indexed if search else [],
                            search_reused=search.reused if search else [])
+
+
+def _prune_exports(plan: _Plan) -> None:
+    """Forget the kept filing exports that no published file uses any more."""
+    from generator.filing.cache import ExportCache
+
+    ExportCache(plan.export_cache).prune()
 
 
 def _pages(files: list[str]) -> int:

@@ -20,6 +20,7 @@ from generator.files import write_atomically
 PACKAGE = Path(__file__).resolve().parent
 PROJECT = PACKAGE.parent
 OUTPUT_LIBRARIES = ("jinja2", "markdown-it-py", "altair", "vl-convert-python", "weasyprint", "pydyf", "pikepdf",
+                    "openpyxl", "python-docx",
                     "pagefind", "pydantic", "PyYAML")
 SITE_INPUTS = ("site.yaml", "narrative_patterns.yaml", "profiles", "catalogue")
 

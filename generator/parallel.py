@@ -13,6 +13,7 @@ from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.filing.cache import ExportCache
 from generator.pdf.worker import PdfWorker, write_pdf_file
 from generator.site.builder import UnitRenderer
 from generator.workers import few, spawn_pool
@@ -31,6 +32,8 @@ class RenderSettings:
     live_reload: bool = False
     pdf: bool = False
     archival: bool = True
+    export_cache: Path | None = None  # generator.filing.cache.ExportCache's folder
+    reuse_exports: bool = True  # false for a `--clean` build: exports are made, and kept
 
 
 @dataclass
@@ -45,8 +48,9 @@ class UnitResult:
 def render_unit(site, unit, contexts: list, settings: RenderSettings, pdf_worker=None) -> UnitResult:
     """Pages, downloads and (when asked) PDFs of one unit, written into the staging folder. With a
     `pdf_worker`, the PDFs are handed to it and written while this process goes on."""
+    exports = ExportCache(settings.export_cache, settings.reuse_exports) if settings.export_cache else None
     renderer = UnitRenderer(site, settings.staging, settings.years, settings.chart_cache,
-                            lambda unit_id, year: (unit_id, year) in settings.pdf_links, settings.live_reload)
+                            lambda unit_id, year: (unit_id, year) in settings.pdf_links, settings.live_reload, exports)
     summaries, rendered = renderer.render_unit(unit, contexts)
     seconds = []
     for item in rendered if settings.pdf else []:

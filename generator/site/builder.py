@@ -106,11 +106,15 @@ class PageWriter:
     def write(self, path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
-        self.written.append(path.relative_to(self.output).as_posix())
+        self.recorded(path)
 
     def write_bytes(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        self.recorded(path)
+
+    def recorded(self, path: Path) -> None:
+        """`path`, put in place by other means than `write` (a link), is one of the files written."""
         self.written.append(path.relative_to(self.output).as_posix())
 
     def render(self, template: str, path: str, page, indexed: bool = True, root: str | None = None,
@@ -135,10 +139,11 @@ class UnitRenderer(PageWriter):
     """Everything below units/<id>/ for one unit. `has_pdf(unit_id, year)` says whether to link a PDF."""
 
     def __init__(self, site, output: Path, years: list[int], chart_cache: Path | None, has_pdf,
-                 live_reload: bool = False):
+                 live_reload: bool = False, export_cache=None):
         super().__init__(site, output, years, live_reload)
         self.charts = ChartRenderer(chart_cache)
         self.has_pdf = has_pdf
+        self.export_cache = export_cache  # generator.filing.cache.ExportCache, or None
 
     def render_unit(self, unit, contexts: list) -> tuple[list[DisclosureSummary], list[RenderedDisclosure]]:
         """`contexts`: the unit's checked disclosures, oldest first."""
@@ -153,7 +158,7 @@ class UnitRenderer(PageWriter):
         doc = build_document(ctx, self.site)
         base = disclosure_dir(doc.unit_id, doc.year)
         data.write_disclosure_data(doc, self.output / base, self.write)
-        filing = downloads.write_filing(doc, self.output / base, self.write_bytes)
+        filing = downloads.write_filing(doc, self.output / base, self.write_bytes, self.export_cache, self.recorded)
         drawn = charts.disclosure_charts(self.charts, doc, self.site.catalogue)
         page = pages.DisclosurePage(
             doc=doc, unit_url=unit_url(doc.unit_id),
@@ -178,7 +183,7 @@ class UnitRenderer(PageWriter):
             target = self.output / base / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
-            self.written.append(target.relative_to(self.output).as_posix())
+            self.recorded(target)
 
     def history(self, unit, docs: list[Document], diffs: list = ()) -> None:
         name = unit.unit.name

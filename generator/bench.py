@@ -7,6 +7,7 @@ and no two units have the same figures (or charts).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -184,6 +185,8 @@ def run_benchmark(units: int, years: int, runs: int, workdir: Path, with_pdf: bo
     results += _shards(content, workdir, python, warm, runs, jobs)
     results.append(measure("build（无变化重建）", build, runs, stats=stats))
     results.append(measure("build（一个单位改动）", build, runs, prepare=_touch_one(content), stats=stats))
+    results.append(measure("build（全站设置改动）", build, runs, prepare=_touch_site(content), stats=stats,
+                           note="每个单位重新生成；导出文件内容未变，沿用"))
     if with_pdf:
         pdf_build = build + ["--pdf"]
         total = measure("build --pdf（全部 PDF）", pdf_build + ["--clean"], 1, stats=stats)
@@ -373,6 +376,18 @@ def _touch_one(content: Path, position: int = 0):
 
     def touch():
         path.write_text(path.read_text(encoding="utf-8") + "\n本段为基准测试所加。\n", encoding="utf-8")
+
+    return touch
+
+
+def _touch_site(content: Path):
+    """A change to site.yaml (a comment, different each run): every unit is rendered again, as after a
+    change of the site's settings or theme, while no disclosure's filing exports change."""
+    path = content / "site.yaml"
+    runs = itertools.count(1)
+
+    def touch():
+        path.write_text(path.read_text(encoding="utf-8") + f"# 基准测试所加 {next(runs)}\n", encoding="utf-8")
 
     return touch
 

@@ -26,6 +26,8 @@ def test_every_stage_of_the_benchmark_runs_and_is_reported(tmp_path, monkeypatch
     rebuild = next(m for m in results if m.name == "build（一个单位改动）")
     assert {"plan", "check", "units", "search", "commit"} <= set(rebuild.stages)
     assert set(next(m for m in results if m.name == "build（无变化重建）").stages) == {"plan"}  # stopped there
+    site_change = next(m for m in results if m.name == "build（全站设置改动）")
+    assert "units" in site_change.stages and "沿用" in site_change.note
     write_json(results, tmp_path / "bench.json", 3, 1)
     stored = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
     assert [r["stage"] for r in stored["results"]] == names

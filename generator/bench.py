@@ -7,7 +7,6 @@ and no two units have the same figures (or charts).
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import re
@@ -372,22 +371,19 @@ def _touch_one(content: Path, position: int = 0):
     change that renders to the same page, such as a trailing newline, would leave its search bucket as it
     was and measure less.)"""
     target = sorted((content / "units").iterdir())[position]
-    path = sorted(target.glob("*/narrative.md"))[-1]
-
-    def touch():
-        path.write_text(path.read_text(encoding="utf-8") + "\n本段为基准测试所加。\n", encoding="utf-8")
-
-    return touch
+    return _appending(sorted(target.glob("*/narrative.md"))[-1], "\n本段为基准测试所加。\n")
 
 
 def _touch_site(content: Path):
-    """A change to site.yaml (a comment, different each run): every unit is rendered again, as after a
+    """A change to site.yaml (one more comment each run): every unit is rendered again, as after a
     change of the site's settings or theme, while no disclosure's filing exports change."""
-    path = content / "site.yaml"
-    runs = itertools.count(1)
+    return _appending(content / "site.yaml", "\n# 基准测试所加\n")
 
+
+def _appending(path: Path, text: str):
+    """A `prepare` for `measure`: `text` appended to `path`, once more each run."""
     def touch():
-        path.write_text(path.read_text(encoding="utf-8") + f"# 基准测试所加 {next(runs)}\n", encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
     return touch
 

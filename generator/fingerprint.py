@@ -95,19 +95,25 @@ def hash_tree(root: Path, *salt: str) -> str:
 @functools.lru_cache(maxsize=None)
 def code_version() -> str:
     """This package's code and data, the themes, and the versions of the output libraries."""
-    from importlib import metadata
-
     digest = hashlib.sha256()
     hash_files(digest, PACKAGE, "generator")
     if (PROJECT / "themes").is_dir():
         hash_files(digest, PROJECT / "themes", "themes")
-    for name in OUTPUT_LIBRARIES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{name}={version}\0".encode())
+    digest.update(library_versions(OUTPUT_LIBRARIES).encode())
     return digest.hexdigest()
+
+
+def library_versions(names) -> str:
+    """"name=version" of each installed distribution ("-" for one not installed), to hash."""
+    from importlib import metadata
+
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    return "".join(f"{entry}\0" for entry in found)
 
 
 def site_key(content: Path, *salt: str) -> str:

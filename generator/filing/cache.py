@@ -20,6 +20,7 @@ import functools
 import hashlib
 import os
 import zlib
+from operator import attrgetter
 from pathlib import Path
 
 from generator.filing import stamp
@@ -33,13 +34,6 @@ EXPORTER_READS = {
 }
 
 
-def _read(doc, path: str):
-    value = doc
-    for name in path.split("."):
-        value = getattr(value, name)
-    return value
-
-
 # The code an export is made by: the exporters, the classes of what they read (tables.py, document.py)
 # and what they call (pdf/pagination.py's is_landscape); the libraries that write the files, and zlib,
 # which compresses them (tests/test_filing_cache.py checks the exporters' imports against this list).
@@ -51,18 +45,12 @@ EXPORTER_LIBRARIES = ("openpyxl", "python-docx", "lxml")
 
 @functools.cache
 def exporter_version() -> str:
-    from importlib import metadata
-
-    from generator.fingerprint import PACKAGE, hash_files
+    from generator.fingerprint import PACKAGE, hash_files, library_versions
 
     digest = hashlib.sha256(f"zlib={zlib.ZLIB_RUNTIME_VERSION}\0".encode())
     for name in EXPORTER_CODE:
         hash_files(digest, PACKAGE / name, name)
-    for name in EXPORTER_LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=-\0".encode())
+    digest.update(library_versions(EXPORTER_LIBRARIES).encode())
     return digest.hexdigest()
 
 
@@ -71,7 +59,7 @@ def export_key(doc, fmt: str) -> str:
     dataclasses of strings, numbers and Decimals, so their repr is their content, in order."""
     digest = hashlib.sha256(f"{exporter_version()}\0{fmt}\0{stamp(doc.year)}\0".encode())
     for path in EXPORTER_READS[fmt]:
-        digest.update(f"{path}\0{_read(doc, path)!r}\0".encode("utf-8"))
+        digest.update(f"{path}\0{attrgetter(path)(doc)!r}\0".encode("utf-8"))
     return digest.hexdigest()
 
 

@@ -21,6 +21,8 @@ from generator.charts import ChartRenderer
 from generator.document import Document, build_document
 from generator.export import OneLine
 from generator.figures import shown
+from generator.filing import exported
+from generator.filing.cache import export_key
 from generator.markdown import slug, unique_id
 from generator.narrative_images import narrative_images
 from generator.site import comparison, data, downloads, pages
@@ -158,7 +160,7 @@ class UnitRenderer(PageWriter):
         doc = build_document(ctx, self.site)
         base = disclosure_dir(doc.unit_id, doc.year)
         data.write_disclosure_data(doc, self.output / base, self.write)
-        filing = downloads.write_filing(doc, self.output / base, self.write_bytes, self.export_cache, self.recorded)
+        filing = downloads.write_filing(doc, self.output / base, self.write_export)
         drawn = charts.disclosure_charts(self.charts, doc, self.site.catalogue)
         page = pages.DisclosurePage(
             doc=doc, unit_url=unit_url(doc.unit_id),
@@ -172,6 +174,18 @@ class UnitRenderer(PageWriter):
         self.render("disclosure.html", base + "index.html", page, doc=doc)
         self.copy_images(ctx, base)
         return RenderedDisclosure(ctx, doc, drawn)
+
+    def write_export(self, doc, fmt: str, path: Path) -> None:
+        """One filing export: linked from the export cache when its content is kept there, else made
+        (and kept)."""
+        cache = self.export_cache
+        key = export_key(doc, fmt) if cache is not None else None
+        if key is not None and cache.link_into(key, fmt, path):
+            self.recorded(path)
+            return
+        self.write_bytes(path, exported(doc, fmt))
+        if key is not None:
+            cache.keep(key, fmt, path)
 
     def copy_images(self, ctx, base: str) -> None:
         """The narrative's images next to its page, where its relative <img src> find them (the policy:

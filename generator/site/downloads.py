@@ -46,24 +46,10 @@ def filing_resource(doc, fmt: str, path: str) -> dict:
             "path": path, "format": fmt, "mediatype": FILING_MEDIA[fmt]}
 
 
-def write_filing(doc, directory: Path, write_bytes, cache=None, record=None) -> list[tuple[str, str]]:
-    """Write the disclosure's .xlsx and .docx into `directory` (its page's folder); (format, name) of each.
-    With `cache` (generator.filing.cache.ExportCache), an export whose content is kept there is linked
-    from it (`record` then takes the path written) and one made is kept."""
-    from generator.filing import exported
-
+def write_filing(doc, directory: Path, write_export) -> list[tuple[str, str]]:
+    """The disclosure's .xlsx and .docx into `directory` (its page's folder), each by
+    `write_export(doc, format, path)`; (format, name) of each."""
     files = filing_files(doc.unit_id, doc.year)
     for fmt, name in files:
-        target = directory / name
-        if cache is None:
-            write_bytes(target, exported(doc, fmt))
-            continue
-        from generator.filing.cache import export_key
-
-        key = export_key(doc, fmt)
-        if cache.link_into(key, fmt, target):
-            record(target)
-        else:
-            write_bytes(target, exported(doc, fmt))
-            cache.keep(key, fmt, target)
+        write_export(doc, fmt, directory / name)
     return files

@@ -1,12 +1,16 @@
 """The fast paths of the filing exports (generator/filing) write the files python-docx and openpyxl
-write through their own APIs, byte for byte: a table written as XML is the table python-docx's
-add_table / runs / merge build, and a file written straight into a DatedZip is the library's own save,
-re-dated."""
+write through their own APIs, byte for byte: a .docx table written as XML is the table python-docx's
+add_table / runs / merge build, a .docx written straight into a DatedZip is python-docx's own save,
+re-dated, and the .xlsx written as SpreadsheetML is the workbook openpyxl builds cell by cell and saves
+(tests/openpyxl_workbook.py, the export's former code)."""
 
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -15,13 +19,15 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from lxml import etree
+from openpyxl import load_workbook
 
 from generator.check import check_site
 from generator.document import build_document
-from generator.filing import deterministic_zip, header_rows
+from generator.filing import deterministic_zip, header_rows, stamp
 from generator.filing import docx as docx_export
 from generator.filing import xlsx as xlsx_export
 from generator.tables import Cell, Row, Table
+import openpyxl_workbook
 from site_support import CONTENT
 
 EXAMPLES = ["fengnan-renda/2023", "guangyang-zhengfuban/2022", "langfang-renda/2023"]
@@ -42,11 +48,60 @@ def test_docx_is_python_docx_own_save_redated(key, documents):
     assert docx_export.saved(docx_export.word_document(documents[key]), WHEN) == deterministic_zip(own.getvalue(), WHEN)
 
 
+# ---- the workbook written as SpreadsheetML against openpyxl's own ------------------------------------
+
+MERGE_CELL = re.compile(rb'<mergeCell ref="[^"]*"/>')
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    """Each part of an .xlsx by name; a sheet's merged ranges sorted (openpyxl keeps them in a set)."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    parts = {}
+    for name in archive.namelist():
+        body = archive.read(name)
+        if name.startswith("xl/worksheets/"):
+            body = MERGE_CELL.sub(b"", body) + b"".join(sorted(MERGE_CELL.findall(body)))
+        parts[name] = body
+    return parts
+
+
+def _assert_workbook_is_openpyxl_own(doc) -> None:
+    direct = _parts(xlsx_export.workbook_bytes(doc))
+    own = _parts(openpyxl_workbook.saved(openpyxl_workbook.workbook(doc), stamp(doc.year)))
+    assert list(direct) == list(own)  # the same parts, in the same order
+    assert direct.pop("docProps/app.xml") == (b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/'
+                                              b'2006/extended-properties"><Application>budgetsite</Application></Properties>')
+    own.pop("docProps/app.xml")  # openpyxl names itself and its version
+    for name in own:
+        assert direct[name] == own[name], name
+
+
 @pytest.mark.parametrize("key", EXAMPLES)
-def test_xlsx_is_openpyxl_own_save_redated(key, documents):
-    own = io.BytesIO()
-    xlsx_export.workbook(documents[key]).save(own)  # openpyxl's save_workbook, sheets via temporary files
-    assert xlsx_export.saved(xlsx_export.workbook(documents[key]), WHEN) == deterministic_zip(own.getvalue(), WHEN)
+def test_xlsx_is_what_openpyxl_builds_and_saves(key, documents):
+    """Every example disclosure: the workbook written directly is the one openpyxl's API builds, byte
+    for byte in every part but the application's name."""
+    _assert_workbook_is_openpyxl_own(documents[key])
+
+
+def _workbook_of(*tables: Table) -> SimpleNamespace:
+    """What the workbook exporter reads of a Document (generator/filing/cache.py's EXPORTER_READS)."""
+    return SimpleNamespace(year=2023, title="某单位2023年部门预算", unit=SimpleNamespace(name="某单位"), tables=list(tables))
+
+
+def test_xlsx_of_unusual_tables_is_what_openpyxl_builds():
+    """Spans past the table, prose in a head block, a table of no rows, of one column, text with spaces
+    at either end, markup characters and a carriage return, a note, a sheet name with a quote."""
+    extra = [_table(id="one", title="单列'表", columns=["项目"], column_kinds=["text"], note="注：无 & <无>",
+                    header=[[Cell("项目")]], rows=[Row([Cell(" 前后有空格 ")]), Row([Cell("a\r\nb\tc")])]),
+             _table(id="none", title="无表头", columns=[], column_kinds=[], meta=["说明一行"])]
+    _assert_workbook_is_openpyxl_own(_workbook_of(*TABLES.values(), *extra))
+
+
+def test_a_control_character_is_left_out_of_the_workbook():
+    """openpyxl refuses a character a worksheet cannot hold; the export leaves it out."""
+    table = _table(columns=["项目"], column_kinds=["text"], rows=[Row([Cell("甲\x07乙")])])
+    sheet = load_workbook(io.BytesIO(xlsx_export.workbook_bytes(_workbook_of(table)))).active
+    assert sheet["A3"].value == "甲乙"
 
 
 # ---- a table written as XML against python-docx's own table API ----------------------------------------

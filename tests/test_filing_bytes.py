@@ -1,8 +1,8 @@
-"""The fast paths of the filing exports (generator/filing) write the files python-docx and openpyxl
-write through their own APIs, byte for byte: a .docx table written as XML is the table python-docx's
-add_table / runs / merge build, a .docx written straight into a DatedZip is python-docx's own save,
-re-dated, and the .xlsx written as SpreadsheetML is the workbook openpyxl builds cell by cell and saves
-(tests/openpyxl_workbook.py, the export's former code)."""
+"""The filing exports (generator/filing) write the files python-docx and openpyxl write through their
+own APIs, byte for byte: the .docx written as WordprocessingML is the document python-docx's API builds
+paragraph by paragraph and saves (tests/python_docx_document.py, the export's former code), a table in it
+is the table python-docx's add_table / runs / merge build, and the .xlsx written as SpreadsheetML is the
+workbook openpyxl builds cell by cell and saves (tests/openpyxl_workbook.py, likewise)."""
 
 from __future__ import annotations
 
@@ -23,11 +23,13 @@ from openpyxl import load_workbook
 
 from generator.check import check_site
 from generator.document import build_document
-from generator.filing import deterministic_zip, header_rows, stamp
+from generator.document import DocSection, HtmlBlock, TableBlock
+from generator.filing import Deflated, DatedZip, deterministic_zip, grid, header_rows, stamp
 from generator.filing import docx as docx_export
 from generator.filing import xlsx as xlsx_export
 from generator.tables import Cell, Row, Table
 import openpyxl_workbook
+import python_docx_document
 from site_support import CONTENT
 
 EXAMPLES = ["fengnan-renda/2023", "guangyang-zhengfuban/2022", "langfang-renda/2023"]
@@ -42,10 +44,94 @@ def documents():
 
 
 @pytest.mark.parametrize("key", EXAMPLES)
-def test_docx_is_python_docx_own_save_redated(key, documents):
+def test_docx_is_what_python_docx_builds_and_saves(key, documents):
+    """Every example disclosure: the document written directly is the one python-docx's API builds and
+    saves, byte for byte (the zip included)."""
+    doc = documents[key]
+    assert docx_export.document_bytes(doc) == _python_docx_bytes(doc)
+
+
+def _python_docx_bytes(doc) -> bytes:
+    return python_docx_document.saved(python_docx_document.word_document(doc), stamp(doc.year))
+
+
+def test_the_reference_is_python_docx_own_save_redated(documents):
+    """The reference's save (python-docx's parts written into a DatedZip) is python-docx's own save,
+    re-dated."""
     own = io.BytesIO()
-    docx_export.word_document(documents[key]).save(own)
-    assert docx_export.saved(docx_export.word_document(documents[key]), WHEN) == deterministic_zip(own.getvalue(), WHEN)
+    python_docx_document.word_document(documents[EXAMPLES[0]]).save(own)
+    assert _python_docx_bytes(documents[EXAMPLES[0]]) == deterministic_zip(own.getvalue(), WHEN)
+
+
+NARRATIVE = (
+    "<p>一段 <strong>加粗</strong>与<em>倾斜</em>、<strong><em>两者</em></strong>，\n  软换行<br>硬换行"
+    ' <a href="x.html">链接</a><img alt="图：说明" src="a.png"> &amp; &lt;标记&gt; "引号"</p>'
+    "<h2>小标题</h2><h3></h3><h6>第六级</h6>"
+    "<ul><li>甲<ul><li>甲一</li></ul></li><li><strong>乙</strong></li></ul><ol><li>第一</li></ol>"
+    "<dl><dt>术语</dt><dd>释义</dd></dl>"
+    "<table><tr><th>项目</th><th>金额</th><th></th></tr><tr><td>甲</td></tr><tr><td> 乙 </td><td>1.00</td>"
+    "<td>备注</td></tr></table><table></table>"
+    "<div><p>块中段落</p><blockquote><p>引文</p></blockquote></div><div>行内 <b>div</b></div>"
+    "<hr><p>  前后空格  </p>\t尾随文字"
+)
+
+
+def _document_of(*sections: DocSection, front=(), preamble: str = "") -> SimpleNamespace:
+    """What the .docx exporter reads of a Document (generator/filing/cache.py's EXPORTER_READS)."""
+    return SimpleNamespace(year=2023, kind="单位", title="某单位2023年单位预算 & <公开>", unit=SimpleNamespace(name="某单位"),
+                           preamble_html=preamble, report_title="预算报表" if front else "",
+                           explanation_title="情况说明" if front else "", front_tables=list(front), sections=list(sections))
+
+
+def _wide_table(**fields) -> Table:
+    """A table the PDF turns landscape: wide, and too many columns for a portrait page."""
+    columns = ["项目名称很长很长很长"] + [f"第{n}列金额数" for n in range(1, 15)]
+    return _table(id="wide", title="宽表", wide=True, columns=columns, column_kinds=["text"] + ["money"] * 14,
+                  header=[[Cell(c) for c in columns]],
+                  rows=[Row([Cell("合计")] + [_money("123456.78")] * 14, total=True)], **fields)
+
+
+def test_docx_of_unusual_content_is_what_python_docx_builds():
+    """Narrative of every kind the exporter reads (runs bold and italic, breaks, images, headings of each
+    level and empty, nested lists, definitions, narrative tables with empty and missing cells, blocks in
+    blocks), landscape tables opening the front tables and a section and standing in the middle of one,
+    a caption line, meta lines, a note, markup characters in titles."""
+    wide = _wide_table(caption_extra="绩效目标：完成", meta=["项目负责人：某某"], note="注：单位 & <万元>")
+    sections = [DocSection("overview", 1, "一、", "概况", [HtmlBlock(NARRATIVE), TableBlock(TABLES["no rows at all"])]),
+                DocSection("wide", 2, "二、", "宽表在前", [TableBlock(wide), HtmlBlock("<p>表后说明</p>"),
+                                                        TableBlock(_wide_table(unit_line="编制单位：另一单位"))]),
+                DocSection("mixed", 3, "三、", "宽表居中", [HtmlBlock("<p>前</p>"), TableBlock(wide),
+                                                        TableBlock(TABLES["spans in the header, totals, indents, blanks"])]),
+                DocSection("empty", 4, "四、", "空节", [])]
+    doc = _document_of(*sections, front=[wide, *TABLES.values()], preamble="<p>导言</p>  ")
+    direct = docx_export.document_bytes(doc)
+    assert direct == _python_docx_bytes(doc)
+    body = zipfile.ZipFile(io.BytesIO(direct)).read("word/document.xml")
+    assert body.count(b'w:orient="landscape"') == 4 and body.count(b"<w:sectPr") == 9  # 4 landscape sections, 8 breaks
+    plain = _document_of(DocSection("only", 1, "一、", "只有文字", [HtmlBlock(NARRATIVE)]))
+    assert docx_export.document_bytes(plain) == _python_docx_bytes(plain)
+
+
+def test_a_control_character_is_left_out_of_the_document():
+    """python-docx (lxml) refuses a character XML cannot hold; the export leaves it out."""
+    table = _table(columns=["项目"], column_kinds=["text"], header=[[Cell("项目")]], rows=[Row([Cell("甲\x07乙")])])
+    doc = _document_of(DocSection("s", 1, "一、", "节\x0b题", [TableBlock(table)]))
+    document = zipfile.ZipFile(io.BytesIO(docx_export.document_bytes(doc))).read("word/document.xml").decode("utf-8")
+    assert "<w:t>甲乙</w:t>" in document and "<w:t>一、节题</w:t>" in document
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", document)
+
+
+def test_a_part_compressed_once_is_written_as_writestr_writes_it():
+    """DatedZip.write_deflated (the .docx's unchanging parts, compressed once a process) gives the bytes
+    of DatedZip.writestr, names out of ASCII and an empty part included."""
+    parts = {"a.xml": b"<a>" + "正文".encode() * 500 + b"</a>", "目录/b.xml": b"", "c.bin": bytes(range(256)) * 40}
+    by_writestr, by_deflated = io.BytesIO(), io.BytesIO()
+    with DatedZip(by_writestr, WHEN) as one, DatedZip(by_deflated, WHEN) as other:
+        for name, body in parts.items():
+            one.writestr(name, body)
+            other.write_deflated(name, Deflated.of(body))
+    assert by_deflated.getvalue() == by_writestr.getvalue()
+    assert zipfile.ZipFile(by_deflated).read("目录/b.xml") == b""
 
 
 # ---- the workbook written as SpreadsheetML against openpyxl's own ------------------------------------
@@ -108,14 +194,14 @@ def test_a_control_character_is_left_out_of_the_workbook():
 
 def _python_docx_grid(word, table: Table) -> None:
     """The table as python-docx's API builds it, cell by cell, merged last (the export's former code)."""
-    placed = list(docx_export._placed(table))
+    placed = grid(table)
     width = max([len(table.columns)] + [c + cell.colspan for _, c, cell in placed])
     head = header_rows(table)
     height = head + len(table.rows)
-    grid = word.add_table(rows=max(height, 1), cols=width)
-    grid.style = word.styles[docx_export.TABLE_TEXT_STYLE]
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    cells = grid._cells
+    word_table = word.add_table(rows=max(height, 1), cols=width)
+    word_table.style = word.styles[docx_export.TABLE_TEXT_STYLE]
+    word_table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    cells = word_table._cells
     totals = {head + i for i, row in enumerate(table.rows) if row.total}
     indents = {head + i: row.indent for i, row in enumerate(table.rows)}
     for r, c, cell in placed:
@@ -140,7 +226,7 @@ def _python_docx_grid(word, table: Table) -> None:
     for r in range(len(table.head_block), head):
         mark = OxmlElement("w:tblHeader")
         mark.set(qn("w:val"), "true")
-        grid.rows[r]._tr.get_or_add_trPr().append(mark)
+        word_table.rows[r]._tr.get_or_add_trPr().append(mark)
 
 
 def _last_table_xml(word) -> bytes:
@@ -183,8 +269,8 @@ TABLES = {
 @pytest.mark.parametrize("name", TABLES)
 def test_table_xml_is_what_python_docx_builds(name):
     table = TABLES[name]
-    fast = docx_export._new_word()
-    docx_export._Writer(fast)._grid(table)
-    slow = docx_export._new_word()
+    fast = python_docx_document.new_word()
+    python_docx_document._Writer(fast)._grid(table)
+    slow = python_docx_document.new_word()
     _python_docx_grid(slow, table)
     assert _last_table_xml(fast) == _last_table_xml(slow)

@@ -8,6 +8,8 @@ import os
 import re
 import time
 import zipfile
+import zlib
+from dataclasses import dataclass
 
 from generator.tables import Cell, Table
 
@@ -90,14 +92,47 @@ class DatedZip(zipfile.ZipFile):
         body = data.encode("utf-8") if isinstance(data, str) else data
         if name == "docProps/core.xml":
             body = CORE_TIMES.sub(rb"\g<1>" + ("%04d-%02d-%02dT%02d:%02d:%02dZ" % self.when).encode(), body)
-        fixed = zipfile.ZipInfo(name, date_time=self.when)
-        fixed.compress_type = zipfile.ZIP_DEFLATED
-        fixed.external_attr = 0o644 << 16
-        super().writestr(fixed, body)
+        super().writestr(self._entry(name), body)
+
+    def write_deflated(self, name: str, part: Deflated) -> None:
+        """Write an entry compressed beforehand: the bytes writestr would write for the same body (the
+        header zipfile writes, then the stream), without compressing it again for every file."""
+        info = self._entry(name)
+        info.file_size, info.compress_size, info.CRC = part.size, len(part.data), part.crc
+        self.fp.seek(self.start_dir)  # as zipfile's own writing does (its _open_to_write and close)
+        info.header_offset = self.fp.tell()
+        self._writecheck(info)
+        self._didModify = True
+        self.fp.write(info.FileHeader(False))
+        self.fp.write(part.data)
+        self.start_dir = self.fp.tell()
+        self.filelist.append(info)
+        self.NameToInfo[name] = info
+
+    def _entry(self, name: str) -> zipfile.ZipInfo:
+        entry = zipfile.ZipInfo(name, date_time=self.when)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        return entry
 
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:
         with open(filename, "rb") as source:
             self.writestr(arcname or os.path.basename(filename), source.read())
+
+
+@dataclass(frozen=True)
+class Deflated:
+    """A zip entry's body compressed once, as zipfile compresses it (raw deflate, the default level), to
+    be written into many files with DatedZip.write_deflated."""
+
+    data: bytes
+    crc: int
+    size: int
+
+    @classmethod
+    def of(cls, body: bytes) -> Deflated:
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        return cls(compressor.compress(body) + compressor.flush(), zlib.crc32(body), len(body))
 
 
 def deterministic_zip(data: bytes, when: Stamp) -> bytes:

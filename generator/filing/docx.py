@@ -9,6 +9,12 @@ amounts right-aligned as the site prints them (two decimals; blank where the doc
 the note under it. A4 portrait; a table the PDF turns landscape gets a landscape section of its own
 (generator/pdf/pagination.py decides, for both).
 
+The body is written here as WordprocessingML text, in the form python-docx writes it; the package's
+other parts (styles, numbering, settings, theme …) are python-docx's template with the export's styles,
+serialized and compressed once per process. The export's former code built the document through
+python-docx's API (45 ms a disclosure, most of a full build's render); tests/test_filing_bytes.py checks
+the file byte for byte against that code (tests/python_docx_document.py).
+
 Deterministic: the same content gives the same bytes (zip times and core properties from
 generator/filing's stamp: SOURCE_DATE_EPOCH, else 1 January of the budget year), so an exported file
 can be committed or compared.
@@ -16,25 +22,24 @@ can be committed or compared.
 
 from __future__ import annotations
 
-import copy
 import functools
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document as WordDocument
-from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
-from docx.oxml import parse_xml
 from docx.opc.pkgwriter import PackageWriter
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
+from lxml import etree
 from lxml import html as lxml_html
 
 from generator.document import Document, HtmlBlock, TableBlock, build_document
-from generator.filing import DatedZip, header_rows, stamp
+from generator.filing import DatedZip, Deflated, grid, header_rows, stamp
 from generator.tables import Cell, Table
 
 A4 = (Mm(210), Mm(297))
@@ -43,6 +48,8 @@ BODY_FONT, HEADING_FONT, TABLE_FONT = "宋体", "黑体", "宋体"
 TABLE_TITLE_STYLE, TABLE_CAPTION_STYLE, TABLE_NOTE_STYLE, TABLE_TEXT_STYLE = "表题", "表头说明", "表注", "公开表格"
 TOC_STYLES = ("TOC 1", "TOC 2")  # the names Word gives its own contents entries: an importer skips them
 INLINE_BOLD, INLINE_ITALIC = ("strong", "b"), ("em", "i")
+BLOCK_TAGS = {"p", "ul", "ol", "dl", "table", "h1", "h2", "h3", "h4", "h5", "h6", "div", "blockquote", "figure"}
+DOCUMENT_PART, CORE_PART = "word/document.xml", "docProps/core.xml"
 
 
 def write_docx(doc_or_context, site, path: Path) -> Path:
@@ -56,74 +63,89 @@ def write_docx(doc_or_context, site, path: Path) -> Path:
 
 
 def document_bytes(doc: Document) -> bytes:
-    return saved(word_document(doc), stamp(doc.year))
-
-
-def word_document(doc: Document):
-    """The disclosure as a python-docx Document, not yet saved."""
-    word = _new_word()
-    _page(word.sections[0], landscape=False)
-    writer = _Writer(word)
-    writer.cover(doc)
-    writer.contents(doc)
-    writer.heading(doc.title, 0)
-    writer.html(doc.preamble_html)
+    """The disclosure as the bytes of a .docx file, dated by generator.filing's stamp."""
+    when = stamp(doc.year)
+    package = _package()
+    body = _Body()
+    body.cover(doc)
+    body.contents(doc)
+    body.heading(doc.title, 0)
+    body.html(doc.preamble_html)
     if doc.front_tables:
         if doc.report_title:
-            writer.heading(doc.report_title, 1, landscape=_landscape(doc.front_tables[0]))
+            body.heading(doc.report_title, 1, landscape=_landscape(doc.front_tables[0]))
         for table in doc.front_tables:
-            writer.table(table)
+            body.table(table)
         if doc.explanation_title:
-            writer.heading(doc.explanation_title, 1)
+            body.heading(doc.explanation_title, 1)
     for section in doc.sections:
         first = section.blocks[0] if section.blocks else None
-        writer.heading(section.heading, 1, landscape=isinstance(first, TableBlock) and _landscape(first.table))
+        body.heading(section.heading, 1, landscape=isinstance(first, TableBlock) and _landscape(first.table))
         for block in section.blocks:
             if isinstance(block, TableBlock):
-                writer.table(block.table)
+                body.table(block.table)
             elif isinstance(block, HtmlBlock):
-                writer.html(block.html)
-    writer.portrait()
-    core = word.core_properties
-    core.title, core.author, core.subject = doc.title, doc.unit.name, f"{doc.year}年{doc.kind}预算信息公开"
-    core.last_modified_by, core.revision = "budgetsite", 1
-    return word
-
-
-def saved(word, when) -> bytes:
-    """The file's bytes: python-docx's save (OpcPackage.save) with the parts written straight into a
-    DatedZip, rather than zipped by python-docx, then unzipped and zipped again to date them."""
-    package = word.part.package
-    parts = package.parts
-    for part in parts:
-        part.before_marshal()
+                body.html(block.html)
+    body.portrait()
     buffer = io.BytesIO()
     with DatedZip(buffer, when) as archive:
-        writer = _PartWriter(archive)
-        PackageWriter._write_content_types_stream(writer, parts)
-        PackageWriter._write_pkg_rels(writer, package.rels)
-        PackageWriter._write_parts(writer, parts)
+        for name, part in package.parts.items():
+            if name == DOCUMENT_PART:
+                archive.writestr(name, package.document_head + body.xml().encode("utf-8") + package.document_tail)
+            elif name == CORE_PART:
+                archive.writestr(name, core_properties(doc, when))
+            else:
+                archive.write_deflated(name, part)
     return buffer.getvalue()
 
 
-class _PartWriter:
-    """What python-docx's PackageWriter writes a part through: the part's name and bytes."""
+# ---- the package: python-docx's template with the export's styles, once per process ----------------------
 
-    def __init__(self, archive: DatedZip):
-        self.archive = archive
+@dataclass(frozen=True)
+class _Package:
+    parts: dict[str, Deflated | None]  # in the order python-docx saves them; the two written per export None
+    document_head: bytes  # word/document.xml up to the body's content
+    document_tail: bytes
+
+
+@functools.cache
+def _package() -> _Package:
+    word = _styled_template()
+    package = word.part.package
+    collected: dict[str, bytes] = {}
+    writer = _Collector(collected)
+    PackageWriter._write_content_types_stream(writer, package.parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, package.parts)
+    document = collected[DOCUMENT_PART]
+    head = document[: document.index(b"<w:body>") + len(b"<w:body>")]
+    tail = document[document.index(b"</w:body>"):]
+    parts = {name: None if name in (DOCUMENT_PART, CORE_PART) else Deflated.of(blob) for name, blob in collected.items()}
+    return _Package(parts, head, tail)
+
+
+class _Collector:
+    """What python-docx's PackageWriter writes a part through: here, into a dict by the part's name."""
+
+    def __init__(self, parts: dict[str, bytes]):
+        self.parts = parts
 
     def write(self, pack_uri, blob: bytes) -> None:
-        self.archive.writestr(pack_uri.membername, blob)
+        self.parts[pack_uri.membername] = blob
 
 
-# ---- page and styles -------------------------------------------------------------------------------
+@functools.cache
+def _styled_template():
+    """The document whose styles every export has (never written to after _styles)."""
+    word = WordDocument()
+    _styles(word)
+    return word
 
-def _page(section, landscape: bool) -> None:
-    width, height = A4
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = (height, width) if landscape else (width, height)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(20) if landscape else MARGIN)
+
+@functools.cache
+def _style_id(name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+    """The id of the style called `name` in the export's styles (None for the default style)."""
+    return _styled_template().part.get_style_id(name, kind)
 
 
 def _font(style, name: str, size: float, bold: bool | None = None) -> None:
@@ -133,30 +155,6 @@ def _font(style, name: str, size: float, bold: bool | None = None) -> None:
     if bold is not None:
         style.font.bold = bold
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
-def _new_word():
-    """A new python-docx document with the export's styles. The styles are set up once per process and
-    their part copied: setting them up by name, and then finding each style by name, took a fifth of
-    the export."""
-    word = WordDocument()
-    word.part._styles_part._element = copy.deepcopy(_styled_template().styles.element)
-    return word
-
-
-@functools.cache
-def _styled_template():
-    """The document whose styles every export starts from (never written to after _styles)."""
-    word = WordDocument()
-    _styles(word)
-    return word
-
-
-@functools.cache
-def _style_id(name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
-    """The id of the style called `name` (None for the default style, as python-docx gives it), the
-    same in every export since they all start from _styled_template's styles."""
-    return _styled_template().part.get_style_id(name, kind)
 
 
 def _styles(word) -> None:
@@ -170,44 +168,66 @@ def _styles(word) -> None:
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = styles["Normal"]
         _font(style, HEADING_FONT if name == TABLE_TITLE_STYLE else BODY_FONT, size, bold)
-    grid = styles.add_style(TABLE_TEXT_STYLE, WD_STYLE_TYPE.TABLE)  # Table Grid's borders, 9 pt text
-    grid.base_style = styles["Table Grid"]
-    _font(grid, TABLE_FONT, 9)
+    grid_style = styles.add_style(TABLE_TEXT_STYLE, WD_STYLE_TYPE.TABLE)  # Table Grid's borders, 9 pt text
+    grid_style.base_style = styles["Table Grid"]
+    _font(grid_style, TABLE_FONT, 9)
     styles[TOC_STYLES[1]].paragraph_format.left_indent = Pt(24)
     styles[TABLE_TITLE_STYLE].paragraph_format.keep_with_next = True
     styles[TABLE_CAPTION_STYLE].paragraph_format.keep_with_next = True
 
 
-# ---- the writer -------------------------------------------------------------------------------------
+def _page(section, landscape: bool) -> None:
+    width, height = A4
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (height, width) if landscape else (width, height)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(20) if landscape else MARGIN)
 
-class _Writer:
-    def __init__(self, word):
-        self.word = word
+
+@dataclass(frozen=True)
+class _PageSetting:
+    sentinel: str  # the body's last w:sectPr: the page of the document's last section
+    section_break: str  # the paragraph that ends a section on this page (python-docx's add_section)
+    text_width: int  # EMU between the margins
+
+
+@functools.cache
+def _page_setting(landscape: bool) -> _PageSetting:
+    """A section's page as python-docx writes it after _page(section, landscape)."""
+    word = WordDocument()
+    section = word.sections[0]
+    _page(section, landscape)
+    xml = etree.tostring(word.element, encoding="unicode")
+    sentinel = re.search(r"<w:sectPr\b.*?</w:sectPr>", xml).group()
+    clone = re.sub(r"^<w:sectPr[^>]*>", "<w:sectPr>", sentinel)  # add_section's copy drops the attributes
+    return _PageSetting(sentinel, f"<w:p><w:pPr>{clone}</w:pPr></w:p>",
+                        section.page_width - section.left_margin - section.right_margin)
+
+
+# ---- the body ---------------------------------------------------------------------------------------------
+
+class _Body:
+    """The body's paragraphs, tables and section breaks as WordprocessingML, in document order."""
+
+    def __init__(self):
+        self.parts: list[str] = []
         self.landscape = False
 
-    def paragraph(self, text: str = "", style: str | None = None):
-        """Document.add_paragraph(text, style), the style's id looked up once (python-docx finds a style
-        by name by scanning every style twice on each use: a third of the export's time)."""
-        paragraph = self.word.add_paragraph(text)
-        if style is not None:
-            paragraph._p.style = _style_id(style)  # as python-docx's Paragraph.style setter does
-        return paragraph
+    def xml(self) -> str:
+        return "".join(self.parts) + _page_setting(self.landscape).sentinel
 
-    def _heading(self, text: str, level: int):
-        """Document.add_heading(text, level): the Title style for level 0, else Heading <level>."""
-        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
+    def paragraph(self, text: str = "", style: str | None = None, align: str | None = None, tabs: str = "") -> None:
+        """Document.add_paragraph(text, style) and the paragraph's alignment and tab stops."""
+        self.parts.append(_paragraph(f"<w:r>{_run_text(text)}</w:r>" if text else "", style, align, tabs))
 
     def cover(self, doc: Document) -> None:
-        for _ in range(6):
-            self.paragraph()
-        title = self.paragraph(doc.title, "Title")
-        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.parts.append("<w:p/>" * 6)
+        self.paragraph(doc.title, "Title", "center")
         self._page_break()
 
     def contents(self, doc: Document) -> None:
         """目录 as the PDF prints it: the parts, the sections and, under them, their tables."""
-        head = self.paragraph("目　录", "Title")
-        head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.paragraph("目　录", "Title", "center")
         entries: list[tuple[int, str]] = []
         if doc.front_tables:
             entries += [(0, doc.report_title)] if doc.report_title else []
@@ -220,22 +240,20 @@ class _Writer:
         self._page_break()
 
     def _page_break(self) -> None:
-        self.paragraph().add_run().add_break(WD_BREAK.PAGE)
+        self.parts.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
     def heading(self, text: str, level: int, landscape: bool = False) -> None:
         """A heading; on the landscape page of the table right after it when that table is turned (as
         the PDF sets a section that opens with a landscape table)."""
         self._orient(landscape)
-        paragraph = self._heading(text, level)
-        if level <= 1:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if level == 0 else WD_ALIGN_PARAGRAPH.LEFT
+        align = None if level > 1 else "center" if level == 0 else "left"
+        self.paragraph(text, _heading_style(level), align)
 
     # -- orientation: a landscape table sits in a section of its own
     def _orient(self, landscape: bool) -> None:
-        if landscape == self.landscape:
-            return
-        _page(self.word.add_section(WD_SECTION.NEW_PAGE), landscape)
-        self.landscape = landscape
+        if landscape != self.landscape:
+            self.parts.append(_page_setting(self.landscape).section_break)
+            self.landscape = landscape
 
     def portrait(self) -> None:
         self._orient(False)
@@ -255,21 +273,19 @@ class _Writer:
     def _block(self, element, list_style: str = "") -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         if re.fullmatch(r"h[1-6]", tag):
-            self._heading("".join(element.itertext()).strip(), min(int(tag[1]) - 1, 9) or 1)
+            self.paragraph("".join(element.itertext()).strip(), _heading_style(min(int(tag[1]) - 1, 9) or 1))
         elif tag in ("ul", "ol"):
             style = "List Bullet" if tag == "ul" else "List Number"
             for item in element:
                 self._block(item, style)
         elif tag == "li":
             nested = [child for child in element if child.tag in ("ul", "ol")]
-            paragraph = self.paragraph(style=list_style or "List Bullet")
-            _inline(paragraph, element, skip=nested)
+            self.parts.append(_paragraph(_inline(element, skip=nested), list_style or "List Bullet"))
             for child in nested:
                 self._block(child)
         elif tag == "dl":
             for child in element:
-                paragraph = self.paragraph()
-                _inline(paragraph, child, bold=child.tag == "dt")
+                self.parts.append(_paragraph(_inline(child, bold=child.tag == "dt")))
         elif tag == "table":
             self._html_table(element)
         elif tag in ("div", "section", "blockquote", "figure", "article") and any(
@@ -277,80 +293,77 @@ class _Writer:
             for child in element:
                 self._block(child)
         elif tag not in ("hr", "script", "style"):
-            paragraph = self.paragraph()
-            _inline(paragraph, element)
+            self.parts.append(_paragraph(_inline(element)))
 
     def _html_table(self, element) -> None:
+        """A table in the narrative, as Document.add_table(rows, cols) with Table Grid and each cell's text."""
         rows = [[_text(cell) for cell in row if cell.tag in ("td", "th")] for row in element.iter("tr")]
         width = max((len(r) for r in rows), default=0)
         if not width:
             return
-        table = self.word.add_table(rows=len(rows), cols=width)
-        table.style = "Table Grid"
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                table.cell(r, c).paragraphs[0].text = text
+        column = Emu(self._text_width() // width).twips
+        cell = f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{column}"/></w:tcPr>{{}}</w:tc>'
+        body = "".join("<w:tr>" + "".join(cell.format(_cell_text(row[c]) if c < len(row) else "<w:p/>")
+                                          for c in range(width)) + "</w:tr>" for row in rows)
+        style = _style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+        columns = f'<w:gridCol w:w="{column}"/>' * width
+        self.parts.append(f"<w:tbl><w:tblPr><w:tblStyle w:val={quoteattr(style)}/>{HTML_TABLE_PROPERTIES}</w:tblPr>"
+                          f"<w:tblGrid>{columns}</w:tblGrid>{body}</w:tbl>")
 
     # -- a standard table
     def table(self, table: Table) -> None:
         self._orient(_landscape(table))
-        self.paragraph(table.title, TABLE_TITLE_STYLE).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.paragraph(table.title, TABLE_TITLE_STYLE, "center")
         for line in ([table.caption_extra] if table.caption_extra else []) + list(table.meta):
             self.paragraph(line, TABLE_CAPTION_STYLE)
         self._caption(table)
-        self._grid(table)
+        style_id = _style_id(TABLE_TEXT_STYLE, WD_STYLE_TYPE.TABLE)
+        self.parts.append(_table_xml(table, style_id, self._text_width()))
         if table.note:
             self.paragraph(table.note, TABLE_NOTE_STYLE)
 
     def _caption(self, table: Table) -> None:
         """编制单位 at the left, 预算年度 in the middle, 单位：万元 at the right margin (tab stops)."""
         width = self._text_width()
-        paragraph = self.paragraph(style=TABLE_CAPTION_STYLE)
-        stops = paragraph.paragraph_format.tab_stops
-        stops.add_tab_stop(int(width / 2), WD_TAB_ALIGNMENT.CENTER)
-        stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+        tabs = (f'<w:tabs><w:tab w:pos="{Emu(int(width / 2)).twips}" w:val="center"/>'
+                f'<w:tab w:pos="{Emu(width).twips}" w:val="right"/></w:tabs>')
         parts = [table.unit_line or f"编制单位：{table.unit_name}", f"预算年度：{table.year}年"]
         parts.append(f"单位：{table.money_unit}" if table.money_unit else "")
-        paragraph.add_run("\t".join(parts).rstrip("\t"))
+        self.paragraph("\t".join(parts).rstrip("\t"), TABLE_CAPTION_STYLE, tabs=tabs)
 
     def _text_width(self) -> int:
         """The width between the margins of the page the document ends on (python-docx's block width)."""
-        section = self.word.sections[-1]
-        return section.page_width - section.left_margin - section.right_margin
+        return _page_setting(self.landscape).text_width
 
-    def _grid(self, table: Table) -> None:
-        """The table as one <w:tbl>, written as XML and parsed once: python-docx's cell-by-cell calls and
-        merges took two thirds of the export. The XML is what add_table, the cells' runs and merge wrote
-        (see _table_xml), so the file is the same."""
-        style_id = _style_id(TABLE_TEXT_STYLE, WD_STYLE_TYPE.TABLE)
-        self.word.element.body._insert_tbl(parse_xml(_table_xml(table, style_id, self._text_width())))
+
+HTML_TABLE_PROPERTIES = ('<w:tblW w:type="auto" w:w="0"/><w:tblLook w:firstColumn="1" w:firstRow="1"'
+                         ' w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>')
+
+
+def _heading_style(level: int) -> str:
+    """Document.add_heading's style: Title for level 0, else Heading <level>."""
+    return "Title" if level == 0 else f"Heading {level}"
+
+
+def _paragraph(runs: str, style: str | None = None, align: str | None = None, tabs: str = "") -> str:
+    """A w:p: its properties in the schema's order (style, tab stops, alignment), then its runs."""
+    style_id = _style_id(style) if style else None
+    properties = (f"<w:pStyle w:val={quoteattr(style_id)}/>" if style_id else "") + tabs + (
+        f'<w:jc w:val="{align}"/>' if align else "")
+    content = (f"<w:pPr>{properties}</w:pPr>" if properties else "") + runs
+    return f"<w:p>{content}</w:p>" if content else "<w:p/>"
+
+
+def _cell_text(text: str) -> str:
+    """A narrative table cell's paragraph after python-docx's `paragraph.text = text`."""
+    return f"<w:p><w:r>{_run_text(text)}</w:r></w:p>" if text else "<w:p><w:r/></w:p>"
+
 
 def _landscape(table: Table) -> bool:
     """Whether the PDF prints the table on a landscape page (generator/pdf/pagination.py decides both)."""
     from generator.pdf.pagination import is_landscape
 
     return is_landscape(table)
-
-
-BLOCK_TAGS = {"p", "ul", "ol", "dl", "table", "h1", "h2", "h3", "h4", "h5", "h6", "div", "blockquote", "figure"}
-
-
-def _placed(table: Table):
-    """(row, column, cell) of the head block, header rows and body rows, each cell at the top-left of its
-    span; the columns that cells spanning from rows above occupy are skipped, and a body row's `merged`
-    placeholders (the rows under a cell spanning down) are not cells of their own."""
-    taken: set[tuple[int, int]] = set()
-    rows = [*table.head_block, *table.header, *(row.cells for row in table.rows)]
-    for r, cells in enumerate(rows):
-        c = 0
-        for cell in cells:
-            if cell.kind == "merged":  # its place is taken by the cell above spanning down
-                continue
-            while (r, c) in taken:
-                c += 1
-            yield r, c, cell
-            taken.update((r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
-            c += cell.colspan
 
 
 # ---- a standard table as WordprocessingML ------------------------------------------------------------
@@ -365,13 +378,12 @@ TABLE_PROPERTIES = ('<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>'
                     ' w:noVBand="1" w:val="04A0"/>')
 REPEATED_ROW = '<w:trPr><w:tblHeader w:val="true"/></w:trPr>'  # a header row Word repeats on every page
 EMPTY_PARAGRAPH = "<w:p/>"
-RUN_BREAKS = re.compile(r"([\t\r\n])")
 
 Box = tuple[int, int, int, int]  # a cell's span in the grid: top row, left column, rows, columns
 
 
 def _table_xml(table: Table, style_id: str | None, text_width: int) -> str:
-    placed = list(_placed(table))
+    placed = grid(table)
     width = max([len(table.columns)] + [c + cell.colspan for _, c, cell in placed])
     head = header_rows(table)
     height = head + len(table.rows)
@@ -382,7 +394,7 @@ def _table_xml(table: Table, style_id: str | None, text_width: int) -> str:
     columns = f'<w:gridCol w:w="{column}"/>' * width
     rows = "".join(_row_xml(r, width, column, owners, contents, len(table.head_block) <= r < head)
                    for r in range(max(height, 1)))
-    return f"<w:tbl {nsdecls('w')}><w:tblPr>{style}{TABLE_PROPERTIES}</w:tblPr><w:tblGrid>{columns}</w:tblGrid>{rows}</w:tbl>"
+    return f"<w:tbl><w:tblPr>{style}{TABLE_PROPERTIES}</w:tblPr><w:tblGrid>{columns}</w:tblGrid>{rows}</w:tbl>"
 
 
 def _owners(placed, height: int, width: int) -> dict[tuple[int, int], Box]:
@@ -435,11 +447,19 @@ def _cell_xml(cell: Cell, header: bool, bold: bool, indent: int) -> str:
     return "".join(f"<w:p>{paragraph}<w:r>{run}{_run_text(line)}</w:r></w:p>" for line in lines or [""])
 
 
+# ---- text -------------------------------------------------------------------------------------------------
+
+NOT_IN_XML = re.compile(r"[\000-\010\013\014\016-\037\ufffe\uffff]")  # characters XML 1.0 cannot hold
+RUN_BREAKS = re.compile(r"([\t\r\n])")
+SOFT_BREAK = re.compile(r"\s*\n\s*")
+
+
 def _run_text(text: str) -> str:
     """A run's text as python-docx's Run.text writes it: a tab a w:tab, a line break a w:br, the rest
-    w:t (spaces at either end kept with xml:space)."""
+    w:t (spaces at either end kept with xml:space); a character XML cannot hold is left out (lxml
+    refused it)."""
     parts = []
-    for piece in RUN_BREAKS.split(text):
+    for piece in RUN_BREAKS.split(NOT_IN_XML.sub("", text)):
         if piece == "\t":
             parts.append("<w:tab/>")
         elif piece in ("\r", "\n"):
@@ -449,33 +469,56 @@ def _run_text(text: str) -> str:
             parts.append(f"<w:t{space}>{escape(piece)}</w:t>")
     return "".join(parts)
 
-# ---- inline text --------------------------------------------------------------------------------------
 
 def _text(element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def _inline(paragraph, element, skip=(), bold: bool = False, italic: bool = False) -> None:
+def _inline(element, skip=(), bold: bool = False, italic: bool = False) -> str:
     """The element's text as runs: bold and italic kept, a <br> a line break, links as their text."""
-    if element.text:
-        _run(paragraph, element.text, bold, italic)
+    runs = [_styled_run(element.text, bold, italic)] if element.text else []
     for child in element:
         if child in skip or not isinstance(child.tag, str):
             pass
         elif child.tag == "br":
-            paragraph.add_run().add_break()
+            runs.append("<w:r><w:br/></w:r>")
         elif child.tag == "img":
-            _run(paragraph, child.get("alt", ""), bold, italic)
+            runs.append(_styled_run(child.get("alt", ""), bold, italic))
         else:
-            _inline(paragraph, child, (), bold or child.tag in INLINE_BOLD, italic or child.tag in INLINE_ITALIC)
+            runs.append(_inline(child, (), bold or child.tag in INLINE_BOLD, italic or child.tag in INLINE_ITALIC))
         if child.tail:
-            _run(paragraph, child.tail, bold, italic)
+            runs.append(_styled_run(child.tail, bold, italic))
+    return "".join(runs)
 
 
-def _run(paragraph, text: str, bold: bool, italic: bool) -> None:
-    text = re.sub(r"\s*\n\s*", "", text)  # a soft line break in Chinese text joins without a space
+def _styled_run(text: str, bold: bool, italic: bool) -> str:
+    """A run as add_run(text) with bold and italic set (python-docx leaves an empty w:rPr for neither)."""
+    text = SOFT_BREAK.sub("", text)  # a soft line break in Chinese text joins without a space
     if not text:
-        return
-    run = paragraph.add_run(text)
-    run.bold = bold or None
-    run.italic = italic or None
+        return ""
+    properties = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    return f"<w:r>{f'<w:rPr>{properties}</w:rPr>' if properties else '<w:rPr/>'}{_run_text(text)}</w:r>"
+
+
+# ---- core properties ---------------------------------------------------------------------------------------
+
+CORE_NAMESPACES = ('xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+                   ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
+                   ' xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"')
+
+
+def core_properties(doc: Document, when) -> str:
+    """docProps/core.xml: the template's, with the disclosure's title, author and subject."""
+    moment = "%04d-%02d-%02dT%02d:%02d:%02dZ" % when
+    dated = f' xsi:type="dcterms:W3CDTF">{moment}'
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            f"<cp:coreProperties {CORE_NAMESPACES}><dc:title>{_core_text(doc.title)}</dc:title>"
+            f"<dc:subject>{doc.year}年{_core_text(doc.kind)}预算信息公开</dc:subject>"
+            f"<dc:creator>{_core_text(doc.unit.name)}</dc:creator><cp:keywords/>"
+            "<dc:description>generated by python-docx</dc:description><cp:lastModifiedBy>budgetsite</cp:lastModifiedBy>"
+            f"<cp:revision>1</cp:revision><dcterms:created{dated}</dcterms:created>"
+            f"<dcterms:modified{dated}</dcterms:modified><cp:category/></cp:coreProperties>")
+
+
+def _core_text(text: str) -> str:
+    return escape(NOT_IN_XML.sub("", text)).replace("\r", "&#13;")

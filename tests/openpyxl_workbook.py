@@ -12,9 +12,10 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 
-from generator.filing import deterministic_zip, grid, header_rows
+from generator.filing import grid, header_rows
 from generator.filing.xlsx import money_format, sheet_name
 from generator.tables import Table
+from redated_zip import deterministic_zip
 
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -35,7 +36,7 @@ def workbook(doc) -> Workbook:
 
 
 def saved(book: Workbook, when) -> bytes:
-    """openpyxl's own save, re-dated (generator/filing's deterministic_zip)."""
+    """openpyxl's own save, re-dated (tests/redated_zip.py)."""
     own = io.BytesIO()
     book.save(own)
     return deterministic_zip(own.getvalue(), when)

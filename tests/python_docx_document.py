@@ -1,7 +1,8 @@
 """The filing .docx as the export's former code built it through python-docx's API, paragraph by
-paragraph, and python-docx saved it: the reference generator/filing/docx.py's direct WordprocessingML
-is checked against (tests/test_filing_bytes.py). The standard tables go in as generator/filing/docx's
-table XML, itself checked against python-docx's table API there."""
+paragraph (in the order generator/filing/docx's lay_out calls for), and python-docx saved it: the
+reference generator/filing/docx.py's direct WordprocessingML is checked against
+(tests/test_filing_bytes.py). The standard tables go in as generator/filing/docx's table XML, itself
+checked against python-docx's table API there."""
 
 from __future__ import annotations
 
@@ -18,39 +19,19 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from lxml import html as lxml_html
 
-from generator.document import Document, HtmlBlock, TableBlock
-from generator.filing import DatedZip
+from generator.document import Document
 from generator.filing.docx import (BLOCK_TAGS, INLINE_BOLD, INLINE_ITALIC, TABLE_CAPTION_STYLE, TABLE_NOTE_STYLE,
                                    TABLE_TEXT_STYLE, TABLE_TITLE_STYLE, TOC_STYLES, _landscape, _page,
-                                   _style_id, _styled_template, _table_xml)
+                                   _style_id, _styled_template, _table_xml, lay_out)
 from generator.tables import Table
+from redated_zip import RedatedZip
 
 
 def word_document(doc: Document):
     """The disclosure as a python-docx Document, not yet saved."""
     word = new_word()
     _page(word.sections[0], landscape=False)
-    writer = _Writer(word)
-    writer.cover(doc)
-    writer.contents(doc)
-    writer.heading(doc.title, 0)
-    writer.html(doc.preamble_html)
-    if doc.front_tables:
-        if doc.report_title:
-            writer.heading(doc.report_title, 1, landscape=_landscape(doc.front_tables[0]))
-        for table in doc.front_tables:
-            writer.table(table)
-        if doc.explanation_title:
-            writer.heading(doc.explanation_title, 1)
-    for section in doc.sections:
-        first = section.blocks[0] if section.blocks else None
-        writer.heading(section.heading, 1, landscape=isinstance(first, TableBlock) and _landscape(first.table))
-        for block in section.blocks:
-            if isinstance(block, TableBlock):
-                writer.table(block.table)
-            elif isinstance(block, HtmlBlock):
-                writer.html(block.html)
-    writer.portrait()
+    lay_out(doc, _Writer(word))
     core = word.core_properties
     core.title, core.author, core.subject = doc.title, doc.unit.name, f"{doc.year}年{doc.kind}预算信息公开"
     core.last_modified_by, core.revision = "budgetsite", 1
@@ -59,13 +40,13 @@ def word_document(doc: Document):
 
 def saved(word, when) -> bytes:
     """The file's bytes: python-docx's save (OpcPackage.save) with the parts written straight into a
-    DatedZip, rather than zipped by python-docx, then unzipped and zipped again to date them."""
+    RedatedZip, rather than zipped by python-docx, then unzipped and zipped again to date them."""
     package = word.part.package
     parts = package.parts
     for part in parts:
         part.before_marshal()
     buffer = io.BytesIO()
-    with DatedZip(buffer, when) as archive:
+    with RedatedZip(buffer, when) as archive:
         writer = _PartWriter(archive)
         PackageWriter._write_content_types_stream(writer, parts)
         PackageWriter._write_pkg_rels(writer, package.rels)
@@ -76,7 +57,7 @@ def saved(word, when) -> bytes:
 class _PartWriter:
     """What python-docx's PackageWriter writes a part through: the part's name and bytes."""
 
-    def __init__(self, archive: DatedZip):
+    def __init__(self, archive: RedatedZip):
         self.archive = archive
 
     def write(self, pack_uri, blob: bytes) -> None:

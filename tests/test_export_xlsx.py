@@ -179,15 +179,21 @@ def test_site_links_and_lists_the_filing_files(round_trip):
     assert book.sheetnames[0] == "部门预算收支总表"
 
 
-def test_source_date_epoch_dates_the_export(exported, monkeypatch):
+def test_source_date_epoch_dates_the_export(tmp_path, monkeypatch):
+    """SOURCE_DATE_EPOCH (reproducible builds) dates both exports: every zip entry and the core
+    properties' created and modified stamps, as Excel and Word read them."""
     import io
     import zipfile
 
-    from generator.filing import deterministic_zip, stamp
+    from docx import Document as WordDocument
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704067200")  # 2024-01-01T00:00:00Z
-    data = deterministic_zip((exported / "langfang-renda-2023.xlsx").read_bytes(), stamp(2023))
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    assert {i.date_time for i in archive.infolist()} == {(2024, 1, 1, 0, 0, 0)}
-    assert b"2024-01-01T00:00:00Z" in archive.read("docProps/core.xml")
-    assert load_workbook(io.BytesIO(data)).properties.created.year == 2024
+    for fmt in ("xlsx", "docx"):
+        result = budgetsite("export", "langfang-renda", "2023", "--format", fmt, "-o", str(tmp_path))
+        assert result.returncode == 0, result.stderr
+        data = (tmp_path / f"langfang-renda-2023.{fmt}").read_bytes()
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        assert {i.date_time for i in archive.infolist()} == {(2024, 1, 1, 0, 0, 0)}
+        assert archive.read("docProps/core.xml").count(b"2024-01-01T00:00:00Z") == 2
+    assert load_workbook(tmp_path / "langfang-renda-2023.xlsx").properties.created.year == 2024
+    assert WordDocument(tmp_path / "langfang-renda-2023.docx").core_properties.modified.year == 2024

@@ -22,14 +22,14 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from generator.check import check_site
-from generator.document import build_document
-from generator.document import DocSection, HtmlBlock, TableBlock
-from generator.filing import Deflated, DatedZip, deterministic_zip, grid, header_rows, stamp
+from generator.document import DocSection, HtmlBlock, TableBlock, build_document
+from generator.filing import DatedZip, Deflated, grid, header_rows, stamp
 from generator.filing import docx as docx_export
 from generator.filing import xlsx as xlsx_export
 from generator.tables import Cell, Row, Table
 import openpyxl_workbook
 import python_docx_document
+from redated_zip import deterministic_zip
 from site_support import CONTENT
 
 EXAMPLES = ["fengnan-renda/2023", "guangyang-zhengfuban/2022", "langfang-renda/2023"]

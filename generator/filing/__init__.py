@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import io
 import os
-import re
 import time
 import zipfile
 import zlib
@@ -73,15 +71,13 @@ def stamp(year: int | None = None) -> tuple[int, int, int, int, int, int]:
     return (max(year or 2000, 1980), 1, 1, 0, 0, 0)
 
 
-CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*")
 Stamp = tuple[int, int, int, int, int, int]
 
 
 class DatedZip(zipfile.ZipFile):
-    """A zip being written whose every entry is dated `when`, in the order written, and whose Office
-    core properties' created and modified stamps (openpyxl and python-docx write the current time) are
-    `when` too: the same content gives the same bytes. The exporters write straight into it, so an
-    exported file is compressed once (re-dating a saved file meant inflating and deflating it again)."""
+    """A zip being written whose every entry is dated `when`, in the order written, with the same
+    permissions: with core properties dated `when` as well (the exporters write them so), the same
+    content gives the same bytes."""
 
     def __init__(self, file, when: Stamp):
         super().__init__(file, "w", zipfile.ZIP_DEFLATED)
@@ -89,10 +85,7 @@ class DatedZip(zipfile.ZipFile):
 
     def writestr(self, name, data, compress_type=None, compresslevel=None) -> None:
         name = name.filename if isinstance(name, zipfile.ZipInfo) else name
-        body = data.encode("utf-8") if isinstance(data, str) else data
-        if name == "docProps/core.xml":
-            body = CORE_TIMES.sub(rb"\g<1>" + ("%04d-%02d-%02dT%02d:%02d:%02dZ" % self.when).encode(), body)
-        super().writestr(self._entry(name), body)
+        super().writestr(self._entry(name), data.encode("utf-8") if isinstance(data, str) else data)
 
     def write_deflated(self, name: str, part: Deflated) -> None:
         """Write an entry compressed beforehand: the bytes writestr would write for the same body (the
@@ -133,13 +126,3 @@ class Deflated:
     def of(cls, body: bytes) -> Deflated:
         compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
         return cls(compressor.compress(body) + compressor.flush(), zlib.crc32(body), len(body))
-
-
-def deterministic_zip(data: bytes, when: Stamp) -> bytes:
-    """The Office file `data` re-written as a DatedZip (the same bytes as exporting into one)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with DatedZip(out, when) as target:
-        for info in source.infolist():
-            target.writestr(info.filename, source.read(info.filename))
-    return out.getvalue()

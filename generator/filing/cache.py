@@ -1,6 +1,6 @@
 """Filing exports kept between builds, so that a disclosure whose exported content did not change is
-not exported again (in a warm process a .docx takes about 45 ms and an .xlsx about 5 ms, against some
-10 ms for the page itself: the .docx is most of a full build's render, see docs/scale.md).
+not exported again (in a warm process a .docx takes about 7 ms and an .xlsx about 5 ms, against some
+10 ms for the page itself; see docs/scale.md).
 
 An export is known by `export_key`: the hash of every attribute of the Document its exporter reads
 (`EXPORTER_READS`), the file's date stamp and the exporter's own code (`EXPORTER_CODE`). Editing a

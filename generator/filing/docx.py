@@ -67,6 +67,21 @@ def document_bytes(doc: Document) -> bytes:
     when = stamp(doc.year)
     package = _package()
     body = _Body()
+    lay_out(doc, body)
+    buffer = io.BytesIO()
+    with DatedZip(buffer, when) as archive:
+        for name, part in package.parts.items():
+            if name == DOCUMENT_PART:
+                archive.writestr(name, package.document_head + body.xml().encode("utf-8") + package.document_tail)
+            elif name == CORE_PART:
+                archive.writestr(name, core_properties(doc, when))
+            else:
+                archive.write_deflated(name, part)
+    return buffer.getvalue()
+
+
+def lay_out(doc: Document, body) -> None:
+    """The disclosure's parts, in order, written by `body` (_Body, or the tests' python-docx writer)."""
     body.cover(doc)
     body.contents(doc)
     body.heading(doc.title, 0)
@@ -87,16 +102,6 @@ def document_bytes(doc: Document) -> bytes:
             elif isinstance(block, HtmlBlock):
                 body.html(block.html)
     body.portrait()
-    buffer = io.BytesIO()
-    with DatedZip(buffer, when) as archive:
-        for name, part in package.parts.items():
-            if name == DOCUMENT_PART:
-                archive.writestr(name, package.document_head + body.xml().encode("utf-8") + package.document_tail)
-            elif name == CORE_PART:
-                archive.writestr(name, core_properties(doc, when))
-            else:
-                archive.write_deflated(name, part)
-    return buffer.getvalue()
 
 
 # ---- the package: python-docx's template with the export's styles, once per process ----------------------
@@ -370,8 +375,7 @@ def _landscape(table: Table) -> bool:
 # Written as python-docx writes it: add_table(rows, cols) splits the text width evenly over the columns
 # (w:tcW per cell, in twips), a run's text becomes w:t / w:tab / w:br, a merge widens the top-left cell
 # of each row of its span (w:gridSpan, widths added), removes the cells it swallows and marks the rows
-# of a vertical merge w:vMerge restart / continue. Any change here must keep the examples' exports
-# byte-identical (tests/test_docx_export.py checks the content; docs in the module docstring).
+# of a vertical merge w:vMerge restart / continue (tests/test_filing_bytes.py checks it against that API).
 
 TABLE_PROPERTIES = ('<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>'
                     '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0"'

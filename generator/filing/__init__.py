@@ -29,9 +29,8 @@ def grid(table: Table) -> list[tuple[int, int, Cell]]:
             while (r, c) in taken:
                 c += 1
             placed.append((r, c, cell))
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
+            for dr in range(1, cell.rowspan):  # the row itself is passed by `c`: only the rows below
+                taken.update((r + dr, c + dc) for dc in range(cell.colspan))
             c += cell.colspan
     return placed
 

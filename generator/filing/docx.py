@@ -406,6 +406,8 @@ def _owners(placed, height: int, width: int) -> dict[tuple[int, int], Box]:
     already has (python-docx refused such a merge; the page cannot show it either)."""
     owners: dict[tuple[int, int], Box] = {}
     for r, c, cell in placed:
+        if cell.rowspan == cell.colspan == 1:
+            continue  # its own place (_row_xml's default box), or none if a span has it: it stops no span
         right = c
         while right < min(c + cell.colspan, width) and (r, right) not in owners:
             right += 1
@@ -455,6 +457,7 @@ def _cell_xml(cell: Cell, header: bool, bold: bool, indent: int) -> str:
 
 NOT_IN_XML = re.compile(r"[\000-\010\013\014\016-\037\ufffe\uffff]")  # characters XML 1.0 cannot hold
 RUN_BREAKS = re.compile(r"([\t\r\n])")
+RUN_SPECIAL = re.compile(r"[\t\r\n\000-\010\013\014\016-\037\ufffe\uffff]")  # what a run writes otherwise than w:t
 SOFT_BREAK = re.compile(r"\s*\n\s*")
 
 
@@ -462,6 +465,9 @@ def _run_text(text: str) -> str:
     """A run's text as python-docx's Run.text writes it: a tab a w:tab, a line break a w:br, the rest
     w:t (spaces at either end kept with xml:space); a character XML cannot hold is left out (lxml
     refused it)."""
+    if not RUN_SPECIAL.search(text):  # most text: one w:t
+        space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+        return f"<w:t{space}>{escape(text)}</w:t>" if text else ""
     parts = []
     for piece in RUN_BREAKS.split(NOT_IN_XML.sub("", text)):
         if piece == "\t":

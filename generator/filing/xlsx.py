@@ -12,6 +12,7 @@ tests/test_filing_bytes.py checks every part against openpyxl's own save of the 
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from decimal import Decimal
@@ -203,6 +204,7 @@ def _attribute(text: str) -> str:
     return escape(text, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
+@functools.cache
 def _column(n: int) -> str:
     letters = ""
     while n:
@@ -226,8 +228,12 @@ class Styles:
         self.fonts = [DEFAULT_FONT]
         self.formats: list[str] = []
         self.xfs: dict[tuple, int] = {}
+        self.used: set[tuple] = set()
 
     def use(self, key: tuple) -> None:
+        if key in self.used:  # a style is used by many cells; its font and format are registered once
+            return
+        self.used.add(key)
         font = self._font(key)
         if font and font not in self.fonts:
             self.fonts.append(font)

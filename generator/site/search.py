@@ -7,7 +7,7 @@ for the site served over http(s), and plain scripts (offline_search.py) for page
 Buckets (generator/site/buckets.py). The site-wide pages form the bucket `site`; each unit's pages go
 to one of the site's unit buckets, whose number grows with the site. Each non-empty bucket gets
 
-    pagefind/<bucket>/          its own pagefind bundle (pagefind's --glob restricted to its pages)
+    pagefind/<bucket>/          its own pagefind bundle (an index of its pages alone)
     search-index/<bucket>.js    its part of the offline index
 
 The `site` bundle is the primary one: it carries pagefind's runtime (pagefind.js, the WebAssembly, the
@@ -35,6 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from generator.files import files_below, link_files
 from generator.site import offline_search
@@ -45,11 +46,14 @@ SCHEME = "search-buckets-1"  # bump when the layout of the bucket files changes
 # What a merged (non-primary) bundle needs: pagefind loads nothing else from it.
 MERGED_KEEP = re.compile(r"^(pagefind-entry\.json|pagefind\..*\.pf_meta|(index|fragment|filter)/.*)$")
 WARM_UP_PAGE = '<html lang="zh-CN"><body><main data-pagefind-body><p>部门预算信息公开</p></main></body></html>'
-_GLOB_SAFE = re.compile(r"^[A-Za-z0-9._/-]+$")
 
 
 class SearchIndexError(RuntimeError):
     pass
+
+
+class PagefindDied(OSError):
+    """The service process ended before it answered."""
 
 
 def bundle_dir(bucket: str) -> str:
@@ -198,12 +202,18 @@ def _bucket_key(site_dir: Path, bucket: str, urls: list[str], page_keys: dict[st
     return digest.hexdigest()
 
 
-def _glob(urls: list[str]) -> str:
-    """pagefind's --glob for exactly these pages (relative to the site)."""
-    for url in urls:
-        if not _GLOB_SAFE.match(url):
-            raise SearchIndexError(f"无法为搜索索引列出页面：路径“{url}”含有不支持的字符")
-    return urls[0] if len(urls) == 1 else "{" + ",".join(urls) + "}"
+def page_url(path: str) -> str:
+    """The address pagefind records for a page (path relative to the site): a folder's index.html is
+    the folder, as pagefind's own directory walk names it."""
+    return "/" + (path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") else path)
+
+
+def _page_requests(site_dir: Path, pages_by_index: dict[int, list[str]]) -> Iterator[dict]:
+    """One AddFile request a page, each index's pages in path order (Buckets.group sorts them)."""
+    for index_id, urls in pages_by_index.items():
+        for url in urls:
+            yield {"type": "AddFile", "index_id": index_id, "url": page_url(url), "file_path": None,
+                   "file_contents": (site_dir / url).read_bytes().decode("utf-8", "replace")}
 
 
 @functools.lru_cache(maxsize=None)
@@ -250,8 +260,8 @@ class PagefindService:
     pagefind's Python API, spoken here directly and synchronously, since that API waits a tenth of a
     second for every answer. The bundle's files are asked for (GetFiles) and written here: the
     service answers a WriteFiles before its files are all on disk (an empty pagefind-entry.json
-    about one time in thirty when it exits then). They are byte for byte those of
-    `pagefind --site … --glob …`."""
+    about one time in thirty when it exits then). The service handles one request after another, so
+    the pages of an index are in the order they were sent."""
 
     def __init__(self):
         self._errors = tempfile.TemporaryFile()
@@ -285,16 +295,23 @@ class PagefindService:
 
     def index(self, site_dir: Path, buckets: dict[str, list[str]]) -> list[str]:
         """Index each bucket's pages (relative to site_dir) into site_dir/pagefind/<bucket>/; the errors.
-        Every step is sent for all buckets before its answers are read, so the process never waits."""
+        Every step is sent for all buckets before its answers are read, so the process never waits.
+        The pages are sent one by one in path order (AddFile): pagefind's own directory walk (AddDir)
+        takes them in the order the file system lists them, and the order of a bundle's pages is in its
+        bytes, so the same pages gave other bundles on tmpfs than on ext4."""
         self._warmed()
         made = self._all([{"type": "NewIndex", "config": None} for _ in buckets])
         failed = [m for m in made if m["type"] != "NewIndex"]
         if failed:
             return [_message(m) for m in failed]
         ids = [m["index_id"] for m in made]
-        added = self._all([{"type": "AddDir", "index_id": i, "path": str(site_dir), "glob": _glob(urls)}
-                           for i, urls in zip(ids, buckets.values())])
-        errors = [_message(m) for m in added if m["type"] != "IndexedDir"]
+        try:
+            added = self._all(_page_requests(site_dir, dict(zip(ids, buckets.values()))))
+        except OSError as error:
+            if isinstance(error, PagefindDied):
+                raise
+            return [f"无法读取页面：{error}"]
+        errors = [_message(m) for m in added if m["type"] != "IndexedFile"]
         if errors:
             return errors
         bundles = self._all([{"type": "GetFiles", "index_id": i} for i in ids])
@@ -310,14 +327,15 @@ class PagefindService:
                     target.write_bytes(base64.b64decode(item["content"]))
         return errors
 
-    def _all(self, payloads: list[dict]) -> list[dict]:
-        """Send every request, then read the answers; in the requests' order."""
+    def _all(self, payloads: Iterable[dict]) -> list[dict]:
+        """Send every request, then read the answers; in the requests' order. `payloads` may be a
+        generator: each request is made just before it is sent, so the pages are never all in memory."""
         first = self._sent + 1
         for payload in payloads:
             self._sent += 1
-            message = json.dumps({"message_id": self._sent, "payload": payload}).encode("utf-8")
+            message = json.dumps({"message_id": self._sent, "payload": payload}, ensure_ascii=False)
             try:
-                self._process.stdin.write(base64.b64encode(message) + b",")
+                self._process.stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
             except BrokenPipeError:
                 raise self._died() from None
         try:
@@ -325,7 +343,7 @@ class PagefindService:
         except BrokenPipeError:
             raise self._died() from None
         answers: dict[int, dict] = {}
-        while len(answers) < len(payloads):
+        while len(answers) < self._sent + 1 - first:
             answer = json.loads(base64.b64decode(self._read_message()))
             number = answer.get("message_id")
             if number is None:  # an unreadable request: pagefind returns it
@@ -346,11 +364,11 @@ class PagefindService:
                 raise self._died()
             self._buffer += chunk
 
-    def _died(self) -> OSError:
+    def _died(self) -> "PagefindDied":
         self._process.wait()
         self._errors.seek(0)
         detail = self._errors.read().decode("utf-8", "replace").strip()
-        return OSError(f"pagefind 服务进程意外退出{('：' + detail) if detail else ''}")
+        return PagefindDied(f"pagefind 服务进程意外退出{('：' + detail) if detail else ''}")
 
     def __enter__(self) -> "PagefindService":
         return self

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.search import PagefindService, bundle_dir, page_url
+from generator.site.search import PagefindService, SearchIndexError, bundle_dir, page_url
 
 PAGES = ["units/b-unit/2024/index.html", "units/a-unit/index.html", "units/a-unit/2024/changes.html",
          "units/a-unit/2024/index.html", "units/c-unit/index.html", "units/b-unit/index.html"]
@@ -70,3 +70,11 @@ def test_pages_written_in_another_order_on_another_file_system_give_the_same_bun
         backward = _bundle_bytes(_index(_write_site(tmp_path, list(reversed(PAGES)))))
     assert forward.keys() == backward.keys()
     assert [name for name in forward if forward[name] != backward[name]] == []
+
+
+def test_a_page_that_cannot_be_read_is_a_search_error_naming_it(tmp_path):
+    site = _write_site(tmp_path, PAGES)
+    (site / PAGES[0]).unlink()
+    with pytest.raises(SearchIndexError, match="units/b-unit/2024/index.html"):
+        with PagefindService() as service:
+            service.index(site, {"u00": sorted(PAGES)})

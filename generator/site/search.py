@@ -52,10 +52,6 @@ class SearchIndexError(RuntimeError):
     pass
 
 
-class PagefindDied(OSError):
-    """The service process ended before it answered."""
-
-
 def bundle_dir(bucket: str) -> str:
     return f"{BUNDLES}/{bucket}/"
 
@@ -209,11 +205,16 @@ def page_url(path: str) -> str:
 
 
 def _page_requests(site_dir: Path, pages_by_index: dict[int, list[str]]) -> Iterator[dict]:
-    """One AddFile request a page, each index's pages in path order (Buckets.group sorts them)."""
+    """One AddFile request a page, each index's pages in path order (Buckets.group sorts them). A page
+    that cannot be read fails the search stage (SearchIndexError, raised through index_site)."""
     for index_id, urls in pages_by_index.items():
         for url in urls:
+            try:
+                contents = (site_dir / url).read_bytes().decode("utf-8", "replace")
+            except OSError as error:
+                raise SearchIndexError(f"无法读取要编入搜索索引的页面 {url}：{error.strerror or error}") from None
             yield {"type": "AddFile", "index_id": index_id, "url": page_url(url), "file_path": None,
-                   "file_contents": (site_dir / url).read_bytes().decode("utf-8", "replace")}
+                   "file_contents": contents}
 
 
 @functools.lru_cache(maxsize=None)
@@ -305,12 +306,7 @@ class PagefindService:
         if failed:
             return [_message(m) for m in failed]
         ids = [m["index_id"] for m in made]
-        try:
-            added = self._all(_page_requests(site_dir, dict(zip(ids, buckets.values()))))
-        except OSError as error:
-            if isinstance(error, PagefindDied):
-                raise
-            return [f"无法读取页面：{error}"]
+        added = self._all(_page_requests(site_dir, dict(zip(ids, buckets.values()))))
         errors = [_message(m) for m in added if m["type"] != "IndexedFile"]
         if errors:
             return errors
@@ -343,7 +339,8 @@ class PagefindService:
         except BrokenPipeError:
             raise self._died() from None
         answers: dict[int, dict] = {}
-        while len(answers) < self._sent + 1 - first:
+        expected = self._sent - first + 1
+        while len(answers) < expected:
             answer = json.loads(base64.b64decode(self._read_message()))
             number = answer.get("message_id")
             if number is None:  # an unreadable request: pagefind returns it
@@ -364,11 +361,11 @@ class PagefindService:
                 raise self._died()
             self._buffer += chunk
 
-    def _died(self) -> "PagefindDied":
+    def _died(self) -> OSError:
         self._process.wait()
         self._errors.seek(0)
         detail = self._errors.read().decode("utf-8", "replace").strip()
-        return PagefindDied(f"pagefind 服务进程意外退出{('：' + detail) if detail else ''}")
+        return OSError(f"pagefind 服务进程意外退出{('：' + detail) if detail else ''}")
 
     def __enter__(self) -> "PagefindService":
         return self
